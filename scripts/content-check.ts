@@ -1,0 +1,14 @@
+// Validates everything under content/: schema, unique ids, alias collisions, date windows, URLs, staleness.
+import { resolve } from 'node:path';
+import { checkContent } from '../src/procedures/content-check.ts';
+
+const root = resolve(process.argv[2] ?? 'content');
+const report = checkContent(root, new Date());
+for (const issue of report.issues) {
+  const tag = issue.severity === 'error' ? 'ERROR' : 'warn ';
+  console.log(`${tag} ${issue.file}: ${issue.message}`);
+}
+const errors = report.issues.filter((i) => i.severity === 'error').length;
+const warnings = report.issues.length - errors;
+console.log(`content:check — ${report.procedureCount} procedures, ${errors} errors, ${warnings} warnings`);
+process.exit(errors > 0 ? 1 : 0);

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeText } from '../text/normalize.ts';
+import { loadProcedureFiles, type ContentIssue } from './content-loader.ts';
+import type { Procedure } from './schema.ts';
+
+export const STALE_AFTER_DAYS = 180;
+
+export interface ContentReport {
+  procedureCount: number;
+  issues: ContentIssue[];
+}
+
+/** Extra checks run by `content:check`; each returns issues for a list of valid procedures. */
+export type ContentCheck = (root: string, today: Date) => ContentIssue[];
+
+/** Runs every content check under `root` (content/) as of `today`. */
+export function checkContent(root: string, today: Date, extraChecks: ContentCheck[] = []): ContentReport {
+  const dir = join(root, 'procedures');
+  const { procedures, issues } = loadProcedureFiles(dir);
+  issues.push(...checkProcedures(procedures, dir, today));
+  for (const check of extraChecks) issues.push(...check(root, today));
+  return { procedureCount: procedures.length, issues };
+}
+
+/** Cross-file rules: unique ids, alias collisions, fee windows, related ids, staleness. */
+export function checkProcedures(procedures: Procedure[], dir: string, today: Date): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const fileOf = (p: Procedure) => join(dir, `${p.id}.yaml`);
+  const ids = new Set<string>();
+  for (const p of procedures) {
+    if (ids.has(p.id)) issues.push({ file: fileOf(p), severity: 'error', message: `duplicate id "${p.id}"` });
+    ids.add(p.id);
+  }
+
+  const aliasOwner = new Map<string, string>();
+  for (const p of procedures) {
+    for (const alias of new Set([p.title, ...p.aliases, ...p.en_aliases, ...p.km_aliases].map(normalizeText))) {
+      const owner = aliasOwner.get(alias);
+      if (owner && owner !== p.id) {
+        issues.push({ file: fileOf(p), severity: 'error', message: `alias "${alias}" is also used by "${owner}"` });
+      } else {
+        aliasOwner.set(alias, p.id);
+      }
+    }
+  }
+
+  const todayIso = today.toISOString().slice(0, 10);
+  for (const p of procedures) {
+    const file = fileOf(p);
+    for (const rel of p.related) {
+      if (!ids.has(rel)) issues.push({ file, severity: 'error', message: `related id "${rel}" does not exist` });
+    }
+    for (const fee of p.fees.items) {
+      if (fee.valid_from && fee.valid_to && fee.valid_from > fee.valid_to) {
+        issues.push({ file, severity: 'error', message: `fee "${fee.case}": valid_from ${fee.valid_from} is after valid_to ${fee.valid_to}` });
+      }
+    }
+    issues.push(...checkFeeOverlaps(p, file));
+    if (p.fees.items.length === 0 && !p.fees.note) {
+      issues.push({ file, severity: 'error', message: 'fees: give items, or a note saying where to ask when the fee is not confirmed' });
+    }
+    if (p.verified_at > todayIso) {
+      issues.push({ file, severity: 'error', message: `verified_at ${p.verified_at} is in the future` });
+    } else {
+      const ageDays = (Date.parse(todayIso) - Date.parse(p.verified_at)) / 86_400_000;
+      if (ageDays > STALE_AFTER_DAYS) {
+        issues.push({ file, severity: 'warning', message: `verified_at ${p.verified_at} is ${Math.floor(ageDays)} days old (> ${STALE_AFTER_DAYS}): check the facts again` });
+      }
+    }
+    if (!existsSync(file)) issues.push({ file, severity: 'error', message: 'file name does not match id' });
+  }
+  return issues;
+}
+
+/** Two fee items for the same case and channel must not be valid on the same day. */
+function checkFeeOverlaps(p: Procedure, file: string): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const items = p.fees.items;
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i]!;
+      const b = items[j]!;
+      if (a.case !== b.case || a.channel !== b.channel) continue;
+      const aFrom = a.valid_from ?? '0000-00-00';
+      const aTo = a.valid_to ?? '9999-12-31';
+      const bFrom = b.valid_from ?? '0000-00-00';
+      const bTo = b.valid_to ?? '9999-12-31';
+      if (aFrom <= bTo && bFrom <= aTo) {
+        issues.push({ file, severity: 'error', message: `fee "${a.case}" has overlapping date windows (${aFrom}..${aTo} and ${bFrom}..${bTo})` });
+      }
+    }
+  }
+  return issues;
+}
