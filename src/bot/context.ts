@@ -1,0 +1,29 @@
+import type { Clock } from '../clock.ts';
+import type { Language, Translate } from '../i18n/index.ts';
+import type { OutgoingMessage } from '../messages.ts';
+import type { ZaloEvent } from '../zalo/events.ts';
+
+/** What a handler sees for one event: the event, the user's language and a translator. */
+export interface BotContext {
+  event: ZaloEvent;
+  userId: string;
+  /** The text the user typed or the payload of the button pressed ('' for non-text events). */
+  text: string;
+  language: Language;
+  t: Translate;
+  now: Date;
+}
+
+/** A conversation handler: returns the replies for an event (or none). */
+export type Handler = (ctx: BotContext) => Promise<OutgoingMessage[]> | OutgoingMessage[];
+
+/** One entry of the routing table: the first route whose `match` is true handles the event. */
+export interface Route {
+  name: string;
+  match: (ctx: BotContext) => boolean;
+  handle: Handler;
+}
+
+export interface BotEnv {
+  clock: Clock;
+}

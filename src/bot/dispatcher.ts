@@ -1,0 +1,158 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/open.ts';
+import { isLanguage, type I18n } from '../i18n/index.ts';
+import type { InboxRepository, InboxRow } from '../queue/inbox-repository.ts';
+import type { OutboxRepository } from '../queue/outbox-repository.ts';
+import type { UserRepository } from '../users/user-repository.ts';
+import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
+import type { BotContext } from './context.ts';
+import type { RoutedReply } from './router.ts';
+
+const MAX_ATTEMPTS = 3;
+const BATCH = 50;
+
+/** Side effects every event triggers before routing (follower bookkeeping, opt-outs…). */
+export type EventObserver = (event: ZaloEvent, receivedAt: number) => void;
+
+/** Called after each routed event (analytics, unanswered-question log…). */
+export type RouteObserver = (ctx: BotContext, result: RoutedReply) => void;
+
+export interface Dispatcher {
+  start(): void;
+  /** Processes pending inbox rows soon (called after each stored webhook). */
+  kick(): void;
+  /** Processes every pending row now; resolves with how many were handled. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface DispatcherDeps {
+  db: Db;
+  inbox: InboxRepository;
+  outbox: OutboxRepository;
+  users: UserRepository;
+  route: (ctx: BotContext) => Promise<RoutedReply>;
+  i18n: I18n;
+  clock: Clock;
+  logger: Logger;
+  onEnqueued: () => void;
+  observers?: EventObserver[];
+  routeObservers?: RouteObserver[];
+}
+
+const SILENT_TYPES = new Set<ZaloEvent['type']>(['oa_echo', 'received', 'seen', 'unknown', 'unfollow']);
+const INTERACTION_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment', 'submit_info', 'follow', 'click_chatnow']);
+
+/** Reads the inbox in order and turns each event into outbox rows keyed by the event, exactly once. */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  let running = false;
+  let active: Promise<number> | undefined;
+  let again = false;
+
+  const finish = deps.db.transaction((row: InboxRow, userId: string, replies: RoutedReply['replies'], at: number) => {
+    deps.outbox.enqueue(
+      replies.map((message, i) => ({ dedupeKey: `in:${row.id}:${i}`, userId, message })),
+      at,
+    );
+    deps.inbox.markDone(row.id, at);
+  });
+
+  async function processRow(row: InboxRow): Promise<void> {
+    const at = deps.clock.now().getTime();
+    let body: unknown;
+    try {
+      body = JSON.parse(row.payload);
+    } catch {
+      deps.inbox.markIgnored(row.id, at, 'unreadable payload');
+      return;
+    }
+    const parsed = parseZaloEvent(body);
+    if (!parsed.ok) {
+      deps.inbox.markIgnored(row.id, at, parsed.error);
+      return;
+    }
+    const event = parsed.event;
+    const userId = event.userId;
+    if (userId && INTERACTION_TYPES.has(event.type)) {
+      deps.users.touch(userId, row.received_at);
+      // Messages kept aside while the 7-day window was closed can go now.
+      if (deps.outbox.releaseHeld(userId, at) > 0) deps.onEnqueued();
+    }
+    if (userId && (event.type === 'follow' || event.type === 'unfollow')) deps.users.setFollower(userId, event.type === 'follow', row.received_at);
+    for (const observe of deps.observers ?? []) observe(event, row.received_at);
+    if (!userId || SILENT_TYPES.has(event.type)) {
+      deps.inbox.markDone(row.id, at);
+      return;
+    }
+    const stored = deps.users.get(userId)?.language;
+    const language = isLanguage(stored) ? stored : 'vi';
+    const ctx: BotContext = {
+      event,
+      userId,
+      text: event.type === 'text' ? event.text : '',
+      language,
+      t: deps.i18n.forLanguage(language),
+      now: deps.clock.now(),
+    };
+    const result = await deps.route(ctx);
+    finish(row, userId, result.replies, deps.clock.now().getTime());
+    for (const observe of deps.routeObservers ?? []) {
+      try {
+        observe(ctx, result);
+      } catch (err) {
+        deps.logger.warn({ err: (err as Error).message }, 'route observer failed');
+      }
+    }
+    if (result.replies.length > 0) deps.onEnqueued();
+  }
+
+  async function run(): Promise<number> {
+    let handled = 0;
+    do {
+      again = false;
+      for (;;) {
+        const rows = deps.inbox.pending(BATCH);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          try {
+            await processRow(row);
+          } catch (err) {
+            deps.inbox.markFailed(row.id, deps.clock.now().getTime(), (err as Error).message, MAX_ATTEMPTS);
+            deps.logger.error({ inboxId: row.id, event: row.event_name, err: (err as Error).message }, 'Event handling failed');
+          }
+          handled++;
+          // Let the HTTP server answer webhooks between events.
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    } while (again);
+    return handled;
+  }
+
+  function drain(): Promise<number> {
+    if (active) {
+      again = true;
+      return active;
+    }
+    active = run().finally(() => {
+      active = undefined;
+    });
+    return active;
+  }
+
+  return {
+    start() {
+      running = true;
+      void drain();
+    },
+    kick() {
+      if (running) void drain();
+    },
+    drain,
+    async stop() {
+      running = false;
+      await active;
+    },
+  };
+}

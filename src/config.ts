@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+// The only module that reads the environment. Everything else receives a frozen Config.
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'is not a known IANA time zone (e.g. Asia/Ho_Chi_Minh)');
+
+const envSchema = z.object({
+  BOT_MODE: z.preprocess(emptyToUndefined, z.enum(['demo', 'live']).default('demo')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/bot.db')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  APP_TIMEZONE: z.preprocess(emptyToUndefined, timeZone.default('Asia/Ho_Chi_Minh')),
+  PUBLIC_BASE_URL: optionalString,
+
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://openapi.zalo.me')),
+  ZALO_OAUTH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://oauth.zaloapp.com')),
+  ZALO_HTTP_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
+
+  ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+
+  UNIT_NAME: z.preprocess(emptyToUndefined, z.string().default('Công an thành phố Cần Thơ')),
+  UNIT_HOTLINE: optionalString,
+  CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default('./content')),
+
+  OUTBOX_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+});
+
+export type BotMode = 'demo' | 'live';
+
+/** Typed, validated configuration of the whole process. */
+export interface Config {
+  mode: BotMode;
+  port: number;
+  host: string;
+  databasePath: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  timeZone: string;
+  publicBaseUrl: string | undefined;
+  zalo: {
+    appId: string;
+    appSecret: string;
+    oaSecretKey: string;
+    accessToken: string | undefined;
+    refreshToken: string | undefined;
+    apiBaseUrl: string;
+    oauthBaseUrl: string;
+    httpTimeoutMs: number;
+  };
+  adminToken: string | undefined;
+  unit: { name: string; hotline: string | undefined };
+  contentDir: string;
+  outboxConcurrency: number;
+}
+
+/** A configuration error that names the offending keys. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Values the demo mode uses with its in-process fake of Zalo: not secrets, printed in the README.
+export const DEMO_ZALO = {
+  appId: 'demo-app-id',
+  appSecret: 'demo-app-secret',
+  oaSecretKey: 'demo-oa-secret-key',
+} as const;
+
+export interface LoadConfigOptions {
+  /** Whether tokens already exist in the database (live mode may then start without env tokens). */
+  hasStoredTokens?: boolean;
+}
+
+/** Validates `env` (default process.env) and returns a frozen Config; throws ConfigError naming the key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.BOT_MODE === 'live') {
+    const missing = (['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const).filter((k) => !e[k]);
+    if (!options.hasStoredTokens) {
+      if (!e.ZALO_ACCESS_TOKEN) missing.push('ZALO_ACCESS_TOKEN' as never);
+      if (!e.ZALO_REFRESH_TOKEN) missing.push('ZALO_REFRESH_TOKEN' as never);
+    }
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `BOT_MODE=live needs ${missing.join(', ')} (see .env.example). ` +
+          'Tokens may be left out only when the database already holds them.',
+      );
+    }
+  }
+  const demo = e.BOT_MODE === 'demo';
+  return Object.freeze({
+    mode: e.BOT_MODE,
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    timeZone: e.APP_TIMEZONE,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    zalo: Object.freeze({
+      appId: e.ZALO_APP_ID ?? (demo ? DEMO_ZALO.appId : ''),
+      appSecret: e.ZALO_APP_SECRET ?? (demo ? DEMO_ZALO.appSecret : ''),
+      oaSecretKey: e.ZALO_OA_SECRET_KEY ?? (demo ? DEMO_ZALO.oaSecretKey : ''),
+      accessToken: e.ZALO_ACCESS_TOKEN,
+      refreshToken: e.ZALO_REFRESH_TOKEN,
+      apiBaseUrl: e.ZALO_API_BASE_URL.replace(/\/+$/, ''),
+      oauthBaseUrl: e.ZALO_OAUTH_BASE_URL.replace(/\/+$/, ''),
+      httpTimeoutMs: e.ZALO_HTTP_TIMEOUT_MS,
+    }),
+    adminToken: e.ADMIN_TOKEN,
+    unit: Object.freeze({ name: e.UNIT_NAME, hotline: e.UNIT_HOTLINE }),
+    contentDir: e.CONTENT_DIR,
+    outboxConcurrency: e.OUTBOX_CONCURRENCY,
+  });
+}
+
+/** Live mode without tokens in env must find them in the database; throws ConfigError otherwise. */
+export function assertLiveTokens(config: Config, hasStoredTokens: boolean): void {
+  if (config.mode !== 'live' || hasStoredTokens) return;
+  const missing = [
+    ...(config.zalo.accessToken ? [] : ['ZALO_ACCESS_TOKEN']),
+    ...(config.zalo.refreshToken ? [] : ['ZALO_REFRESH_TOKEN']),
+  ];
+  if (missing.length > 0) {
+    throw new ConfigError(`BOT_MODE=live needs ${missing.join(', ')}: the database holds no Zalo tokens yet (see .env.example).`);
+  }
+}
+
+/** Loads `.env` from the working directory into process.env when present (real env wins). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

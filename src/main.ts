@@ -1,0 +1,187 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import axios from 'axios';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import { createDispatcher } from './bot/dispatcher.ts';
+import { createRouter } from './bot/router.ts';
+import { createRoutes } from './bot/routes.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { openDatabase, type Db } from './db/open.ts';
+import { createHealthRouter } from './health.ts';
+import { createI18n } from './i18n/index.ts';
+import { createLogger } from './logger.ts';
+import { createInboxRepository } from './queue/inbox-repository.ts';
+import { createOutboxRepository } from './queue/outbox-repository.ts';
+import { createOutboxWorker } from './queue/outbox-worker.ts';
+import { createSimulatorRouter } from './simulator/routes.ts';
+import { createUserRepository } from './users/user-repository.ts';
+import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
+import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
+import { createTokenRepository } from './zalo/token-repository.ts';
+import { createTokenManager } from './zalo/tokens.ts';
+import { createWebhookRouter } from './zalo/webhook.ts';
+
+const DEMO_OA_ID = '4318000000000000001';
+const SEED_TOKEN_LIFETIME_MS = 60 * 60 * 1000; // env tokens: assume one hour left, so the first refresh comes early
+const TOKEN_CHECK_MS = 10 * 60 * 1000;
+
+/** A running bot: its address, its parts (for tests and scripts) and how to stop it. */
+export interface RunningBot {
+  url: string;
+  port: number;
+  config: Config;
+  db: Db;
+  logger: Logger;
+  client: ZaloClient;
+  fakeZalo: FakeZalo | undefined;
+  /** Processes every pending inbox event now (tests). */
+  drainInbox(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  logger?: Logger;
+  retry?: RetryPolicy;
+  outboxPollMs?: number;
+}
+
+/** Composition root: config → db → services → http server → workers. */
+export async function startBot(options: StartOptions = {}): Promise<RunningBot> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const config = loadConfig(env, { hasStoredTokens: true });
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  const tokenRepo = createTokenRepository(db);
+  assertLiveTokens(config, tokenRepo.get() !== undefined);
+
+  let fakeZalo: FakeZalo | undefined;
+  let apiBaseUrl = config.zalo.apiBaseUrl;
+  let oauthBaseUrl = config.zalo.oauthBaseUrl;
+  if (config.mode === 'demo') {
+    fakeZalo = await startFakeZalo({ lenientTokens: true });
+    apiBaseUrl = fakeZalo.url;
+    oauthBaseUrl = fakeZalo.url;
+    tokenRepo.seed('demo-access-token', 'demo-refresh-token', clock.now().getTime() + 25 * 3600_000);
+  } else if (config.zalo.accessToken && config.zalo.refreshToken) {
+    if (tokenRepo.seed(config.zalo.accessToken, config.zalo.refreshToken, clock.now().getTime() + SEED_TOKEN_LIFETIME_MS)) {
+      logger.info('Zalo tokens seeded from the environment into the database; from now on the database copy is used');
+    }
+  }
+
+  const http = axios.create();
+  const tokens = createTokenManager({
+    repo: tokenRepo,
+    http,
+    oauthBaseUrl,
+    appId: config.zalo.appId,
+    appSecret: config.zalo.appSecret,
+    clock,
+    logger,
+    timeoutMs: config.zalo.httpTimeoutMs,
+  });
+  const client = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, ...(options.retry ? { retry: options.retry } : {}) });
+
+  const inbox = createInboxRepository(db);
+  const outbox = createOutboxRepository(db);
+  const users = createUserRepository(db);
+  const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
+
+  const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}) });
+  const route = createRouter(createRoutes({ hotline: config.unit.hotline }));
+  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
+
+  const routers = [
+    createWebhookRouter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, inbox, clock, logger, onStored: () => dispatcher.kick() }),
+    createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox }),
+  ];
+  if (fakeZalo) {
+    routers.push(createSimulatorRouter({ fake: fakeZalo, appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, oaId: DEMO_OA_ID }));
+  }
+  const app = createApp({ logger, routers });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  worker.start();
+  dispatcher.start();
+  const tokenTimer = setInterval(() => {
+    tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
+  }, TOKEN_CHECK_MS);
+  tokenTimer.unref();
+
+  logger.info({ mode: config.mode, url }, `Zalo OA bot listening on ${url}`);
+  if (fakeZalo) logger.info(`Demo mode: open ${url}/simulator to chat with the bot (Zalo is faked locally)`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    db,
+    logger,
+    client,
+    fakeZalo,
+    drainInbox: () => dispatcher.drain(),
+    close() {
+      closing ??= (async () => {
+        clearInterval(tokenTimer);
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await dispatcher.stop();
+        await worker.stop();
+        await serverClosed;
+        await fakeZalo?.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Runs the bot as a process: stops cleanly on SIGTERM/SIGINT within 10 s. */
+async function runMain(): Promise<void> {
+  loadDotEnv();
+  let bot: RunningBot;
+  try {
+    bot = await startBot();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const stop = (signal: string) => {
+    bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
+    const force = setTimeout(() => {
+      bot.logger.error('Shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    bot.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        bot.logger.error({ err: err.message }, 'Error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  void runMain();
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../db/open.ts';
+
+/** A received webhook event waiting to be (or already) processed. */
+export interface InboxRow {
+  id: number;
+  event_key: string;
+  event_name: string;
+  user_id: string | null;
+  payload: string;
+  received_at: number;
+  status: 'pending' | 'done' | 'failed' | 'ignored';
+  attempts: number;
+}
+
+export interface InboxRepository {
+  /** Stores an event once; returns false when the key was already there (a redelivery). */
+  insert(row: { eventKey: string; eventName: string; userId: string | undefined; payload: string; receivedAt: number }): boolean;
+  /** Oldest pending rows first. */
+  pending(limit: number): InboxRow[];
+  markDone(id: number, at: number): void;
+  markIgnored(id: number, at: number, reason: string): void;
+  markFailed(id: number, at: number, error: string, maxAttempts: number): void;
+  countPending(): number;
+  lastReceivedAt(): number | undefined;
+}
+
+/** SQLite inbox: the unique event_key makes redelivered events a no-op. */
+export function createInboxRepository(db: Db): InboxRepository {
+  const insert = db.prepare(
+    `INSERT INTO inbox (event_key, event_name, user_id, payload, received_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(event_key) DO NOTHING`,
+  );
+  const pending = db.prepare(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?`);
+  const done = db.prepare(`UPDATE inbox SET status = 'done', processed_at = ?, attempts = attempts + 1 WHERE id = ?`);
+  const ignored = db.prepare(`UPDATE inbox SET status = 'ignored', processed_at = ?, error = ? WHERE id = ?`);
+  const failed = db.prepare(
+    `UPDATE inbox SET attempts = attempts + 1, error = ?, processed_at = ?,
+       status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END WHERE id = ?`,
+  );
+  const countPending = db.prepare(`SELECT count(*) AS n FROM inbox WHERE status = 'pending'`).pluck();
+  const lastReceived = db.prepare(`SELECT max(received_at) FROM inbox`).pluck();
+  return {
+    insert: (r) => insert.run(r.eventKey, r.eventName, r.userId ?? null, r.payload, r.receivedAt).changes === 1,
+    pending: (limit) => pending.all(limit) as InboxRow[],
+    markDone: (id, at) => void done.run(at, id),
+    markIgnored: (id, at, reason) => void ignored.run(at, reason, id),
+    markFailed: (id, at, error, maxAttempts) => void failed.run(error.slice(0, 500), at, maxAttempts, id),
+    countPending: () => countPending.get() as number,
+    lastReceivedAt: () => (lastReceived.get() as number | null) ?? undefined,
+  };
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Clock } from '../clock.ts';
+import { ZaloHttpError, ZaloReauthRequiredError } from './errors.ts';
+import type { TokenRepository } from './token-repository.ts';
+
+const REFRESH_MARGIN_MS = 60 * 60 * 1000; // refresh when less than an hour is left (tokens last ~25 h)
+const LOCK_TTL_MS = 45_000; // longer than the HTTP timeout, so a slow refresh is never overlapped
+const DEFAULT_EXPIRES_IN_S = 90_000;
+
+const oauthSuccess = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_in: z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).optional(),
+});
+
+export interface TokenStatus {
+  expiresAt: number | undefined;
+  needsReauth: boolean;
+  reason: string | undefined;
+}
+
+/** Hands out a valid OA access token; refreshes single-flight, saving the rotated pair before use. */
+export interface TokenManager {
+  getAccessToken(): Promise<string>;
+  /** Refreshes because `staleToken` was refused; returns the stored token if someone else already refreshed. */
+  refresh(staleToken?: string): Promise<string>;
+  /** Refreshes if the token expires within the margin (called by a timer). */
+  refreshIfDue(): Promise<void>;
+  status(): TokenStatus;
+}
+
+export interface TokenManagerDeps {
+  repo: TokenRepository;
+  http: AxiosInstance;
+  oauthBaseUrl: string;
+  appId: string;
+  appSecret: string;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Creates the token manager over the SQLite token store. */
+export function createTokenManager(deps: TokenManagerDeps): TokenManager {
+  const owner = randomUUID();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  let inflight: Promise<string> | undefined;
+
+  const current = () => {
+    const row = deps.repo.get();
+    if (!row) throw new ZaloReauthRequiredError('No Zalo tokens stored: set ZALO_ACCESS_TOKEN and ZALO_REFRESH_TOKEN once, or re-authorise the OA.');
+    if (row.needs_reauth) throw new ZaloReauthRequiredError(`Zalo tokens need re-authorisation: ${row.reauth_reason ?? 'refresh refused'}`);
+    return row;
+  };
+
+  async function callOauth(refreshToken: string): Promise<z.infer<typeof oauthSuccess>> {
+    const form = new URLSearchParams({ app_id: deps.appId, grant_type: 'refresh_token', refresh_token: refreshToken });
+    let res;
+    try {
+      res = await deps.http.post(`${deps.oauthBaseUrl}/v4/oa/access_token`, form.toString(), {
+        headers: { secret_key: deps.appSecret, 'content-type': 'application/x-www-form-urlencoded' },
+        timeout: deps.timeoutMs,
+        validateStatus: () => true,
+      });
+    } catch (err) {
+      throw new ZaloHttpError(`OAuth refresh failed: ${(err as Error).message}`);
+    }
+    if (res.status >= 500) throw new ZaloHttpError(`OAuth refresh: HTTP ${res.status}`, res.status);
+    const parsed = oauthSuccess.safeParse(res.data);
+    if (parsed.success) return parsed.data;
+    // Zalo answers refusals with HTTP 200 (or 4xx) and no access_token: the refresh token is spent or invalid.
+    const body = res.data && typeof res.data === 'object' ? (res.data as Record<string, unknown>) : {};
+    const reason = [body.error_name, body.error_reason, body.error_description, body.error, body.message]
+      .filter((v) => v !== undefined && v !== null && v !== '')
+      .join(' / ');
+    const why = `OAuth refresh refused (HTTP ${res.status}${reason ? `: ${reason}` : ', no access_token'})`;
+    deps.repo.markNeedsReauth(why);
+    deps.logger.error(
+      { reason: why },
+      'Zalo refresh token rejected. An OA admin must re-authorise the app (see README "Re-authorising the OA"); messages wait in the outbox meanwhile.',
+    );
+    throw new ZaloReauthRequiredError(why);
+  }
+
+  async function doRefresh(staleToken: string | undefined): Promise<string> {
+    const deadline = deps.clock.now().getTime() + LOCK_TTL_MS + deps.timeoutMs;
+    for (;;) {
+      const row = current();
+      const now = deps.clock.now().getTime();
+      if (staleToken !== undefined && row.access_token !== staleToken) return row.access_token;
+      if (staleToken === undefined && row.expires_at - now > REFRESH_MARGIN_MS) return row.access_token;
+      if (deps.repo.tryLock(owner, now, now + LOCK_TTL_MS)) {
+        try {
+          const fresh = current();
+          if (staleToken !== undefined && fresh.access_token !== staleToken) return fresh.access_token;
+          const result = await callOauth(fresh.refresh_token);
+          const expiresIn = result.expires_in === undefined ? DEFAULT_EXPIRES_IN_S : Number(result.expires_in);
+          const at = deps.clock.now().getTime();
+          deps.repo.save(owner, result.access_token, result.refresh_token, at + expiresIn * 1000, at);
+          deps.logger.info({ expiresInS: expiresIn }, 'Zalo access token refreshed');
+          return result.access_token;
+        } finally {
+          deps.repo.unlock(owner);
+        }
+      }
+      // Another process is refreshing: wait for its new pair rather than spending the refresh token twice.
+      if (deps.clock.now().getTime() > deadline) throw new ZaloHttpError('Timed out waiting for another process to refresh the Zalo token');
+      await sleep(200);
+    }
+  }
+
+  const refresh = (staleToken?: string): Promise<string> => {
+    inflight ??= doRefresh(staleToken).finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  };
+
+  return {
+    async getAccessToken() {
+      if (inflight) return inflight;
+      const row = current();
+      if (row.expires_at - deps.clock.now().getTime() <= REFRESH_MARGIN_MS) return refresh();
+      return row.access_token;
+    },
+    refresh,
+    async refreshIfDue() {
+      const row = deps.repo.get();
+      if (!row || row.needs_reauth) return;
+      if (row.expires_at - deps.clock.now().getTime() <= REFRESH_MARGIN_MS) await refresh();
+    },
+    status() {
+      const row = deps.repo.get();
+      return {
+        expiresAt: row?.expires_at,
+        needsReauth: !row || row.needs_reauth === 1,
+        reason: row ? (row.reauth_reason ?? undefined) : 'no tokens stored',
+      };
+    },
+  };
+}
