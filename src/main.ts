@@ -5,8 +5,7 @@ import axios from 'axios';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
-import { createRouter } from './bot/router.ts';
-import { createRoutes } from './bot/routes.ts';
+import { createBot } from './bot/create-bot.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { openDatabase, type Db } from './db/open.ts';
@@ -25,7 +24,10 @@ import { createTokenManager } from './zalo/tokens.ts';
 import { createWebhookRouter } from './zalo/webhook.ts';
 
 const DEMO_OA_ID = '4318000000000000001';
-const SEED_TOKEN_LIFETIME_MS = 60 * 60 * 1000; // env tokens: assume one hour left, so the first refresh comes early
+// Env tokens: their real expiry is unknown, so assume two hours left. The first refresh then comes early (about an
+// hour after start, from the timer), not on the very first call: with one hour here and the one-hour refresh margin,
+// every start spent a single-use refresh token before sending anything.
+const SEED_TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_CHECK_MS = 10 * 60 * 1000;
 
 /** A running bot: its address, its parts (for tests and scripts) and how to stop it. */
@@ -93,7 +95,8 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
 
   const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}) });
-  const route = createRouter(createRoutes({ hotline: config.unit.hotline }));
+  const bot = createBot({ db, contentDir: config.contentDir, timeZone: config.timeZone, hotline: config.unit.hotline });
+  const route = bot.route;
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
 
   const routers = [

@@ -1,4 +1,3 @@
-import type { Clock } from '../clock.ts';
 import type { Language, Translate } from '../i18n/index.ts';
 import type { OutgoingMessage } from '../messages.ts';
 import type { ZaloEvent } from '../zalo/events.ts';
@@ -14,16 +13,27 @@ export interface BotContext {
   now: Date;
 }
 
+/** A procedure named in a reply, for the `ask` tool and reports. */
+export interface ProcedureRef {
+  id: string;
+  title: string;
+  code: string | null;
+  score: number;
+}
+
+/** What a handler decided: the replies, and optionally the intent and procedures behind them. */
+export interface HandlerOutcome {
+  replies: OutgoingMessage[];
+  intent?: string;
+  procedures?: ProcedureRef[];
+}
+
 /** A conversation handler: returns the replies for an event (or none). */
-export type Handler = (ctx: BotContext) => Promise<OutgoingMessage[]> | OutgoingMessage[];
+export type Handler = (ctx: BotContext) => Promise<OutgoingMessage[] | HandlerOutcome> | OutgoingMessage[] | HandlerOutcome;
 
 /** One entry of the routing table: the first route whose `match` is true handles the event. */
 export interface Route {
   name: string;
   match: (ctx: BotContext) => boolean;
   handle: Handler;
-}
-
-export interface BotEnv {
-  clock: Clock;
 }

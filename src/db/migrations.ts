@@ -63,4 +63,28 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 2: conversations — per-user state, unanswered questions, anonymous question log
+  `
+  CREATE TABLE conversation_state (
+    user_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE unanswered_questions (
+    normalized TEXT PRIMARY KEY,
+    count INTEGER NOT NULL DEFAULT 1,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX unanswered_count ON unanswered_questions(count DESC);
+
+  CREATE TABLE question_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    intent TEXT NOT NULL,
+    procedure_id TEXT
+  );
+  CREATE INDEX question_log_at ON question_log(at);
+  `,
 ];

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBot, type Bot } from '../../src/bot/create-bot.ts';
+import type { ProcedureRef } from '../../src/bot/context.ts';
+import type { Clock } from '../../src/clock.ts';
+import { systemClock } from '../../src/clock.ts';
+import type { Config } from '../../src/config.ts';
+import { openDatabase, type Db } from '../../src/db/open.ts';
+import { createI18n, type I18n } from '../../src/i18n/index.ts';
+import type { OutgoingMessage } from '../../src/messages.ts';
+
+/** What `ask --json` prints for one question. */
+export interface AskResult {
+  question: string;
+  intent: string;
+  procedures: ProcedureRef[];
+  reply: string;
+}
+
+/** The bot's conversation path on a temporary database, without Zalo or HTTP. */
+export interface AskRunner {
+  ask(question: string, userId: string): Promise<AskResult>;
+  bot: Bot;
+  close(): void;
+}
+
+/** The text a citizen sees: every message's text, one after another. */
+export function replyText(replies: OutgoingMessage[]): string {
+  return replies
+    .map((m) => (m.kind === 'text' ? m.text : m.kind === 'image' ? (m.text ?? '') : `${m.title}\n${m.subtitle}`))
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** Builds the bot over a fresh temporary SQLite file. */
+export function createAskRunner(config: Config, clock: Clock = systemClock): AskRunner {
+  const dir = mkdtempSync(join(tmpdir(), 'zalo-bot-ask-'));
+  const db: Db = openDatabase(join(dir, 'ask.db'));
+  const bot = createBot({ db, contentDir: config.contentDir, timeZone: config.timeZone, hotline: config.unit.hotline });
+  const i18n: I18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
+  let seq = 0;
+  return {
+    bot,
+    async ask(question, userId) {
+      const now = clock.now();
+      const routed = await bot.route({
+        event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
+        userId,
+        text: question,
+        language: 'vi',
+        t: i18n.forLanguage('vi'),
+        now,
+      });
+      return { question, intent: routed.intent ?? 'unknown', procedures: routed.procedures, reply: replyText(routed.replies) };
+    },
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

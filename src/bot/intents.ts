@@ -1,0 +1,131 @@
+import type { ProcedureIndex, SearchHit } from '../procedures/search.ts';
+import { prepareQuery, type PreparedQuery } from '../text/expand.ts';
+import type { Aspect, Lexicon } from '../text/lexicon.ts';
+import { tokenize } from '../text/normalize.ts';
+
+// The intent layer: pure functions from a message to what the citizen wants. Order is the contract:
+// emergency → crime_report → complaint → petition_status (a code) → petition → greeting / menu
+// → procedure search (procedure | clarify) → out_of_scope → unknown.
+
+export const INTENTS = [
+  'emergency',
+  'crime_report',
+  'complaint',
+  'petition',
+  'petition_status',
+  'greeting',
+  'menu',
+  'procedure',
+  'clarify',
+  'out_of_scope',
+  'unknown',
+] as const;
+export type IntentName = (typeof INTENTS)[number];
+
+export interface Understanding {
+  intent: IntentName;
+  query: PreparedQuery;
+  /** Numbers to call, the most relevant first (emergency only). */
+  emergencyNumbers: string[];
+  emergencyKinds: string[];
+  petitionCode: string | undefined;
+  /** Ranked procedures: the answer first, or the choices for clarify. */
+  hits: SearchHit[];
+  /** What the question asks about the procedure (fee, time, papers…), if anything. */
+  aspect: Aspect | undefined;
+  /** Where to go instead (out_of_scope); '' when the topic has nothing to do with any agency. */
+  outOfScopeWhere: string | undefined;
+}
+
+export interface Understander {
+  understand(text: string): Understanding;
+}
+
+// Score thresholds, tuned on the development questions and checked on held-out ones.
+const MIN_SCORE = 20;
+const CLOSE_RATIO = 0.8;
+const MAX_CHOICES = 3;
+
+const PETITION_CODE = /\bpa ?(\d{4}) ?(\d{1,6})\b/;
+
+/** Finds a petition tracking code (PA-2025-000123, "pa 2025 123", Khmer digits…) in folded text. */
+export function findPetitionCode(folded: string): string | undefined {
+  const m = PETITION_CODE.exec(folded);
+  return m ? `PA-${m[1]}-${m[2]!.padStart(6, '0')}` : undefined;
+}
+
+/** Emergency kinds and their numbers found in a message (none → not an emergency). */
+export function detectEmergency(query: PreparedQuery, lexicon: Lexicon): { kinds: string[]; numbers: string[] } {
+  const folded = lexicon.emergencyIgnore.strip(query.folded);
+  const raw = query.raw.toLowerCase().replace(/phòng cháy|chữa cháy/g, ' ');
+  const kinds: string[] = [];
+  const numbers: string[] = [];
+  for (const e of lexicon.emergency) {
+    if (!e.matcher.test(folded, raw)) continue;
+    kinds.push(e.kind);
+    if (!numbers.includes(e.number)) numbers.push(e.number);
+  }
+  return { kinds, numbers };
+}
+
+/** Which aspect of a procedure a message asks about (time before fee: "bao nhiêu ngày" is time). */
+export function detectAspect(query: PreparedQuery, lexicon: Lexicon): Aspect | undefined {
+  return lexicon.aspects.find((a) => a.matcher.test(query.expanded, query.raw))?.aspect;
+}
+
+/** Creates the understander over the lexicon and the procedure index. */
+export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Understander {
+  return {
+    understand(text) {
+      const query = prepareQuery(text, lexicon);
+      const base: Understanding = {
+        intent: 'unknown',
+        query,
+        emergencyNumbers: [],
+        emergencyKinds: [],
+        petitionCode: undefined,
+        hits: [],
+        aspect: detectAspect(query, lexicon),
+        outOfScopeWhere: undefined,
+      };
+      const f = query.expanded;
+      const raw = query.raw;
+      const emergency = detectEmergency(query, lexicon);
+      if (emergency.numbers.length > 0) {
+        return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
+      }
+      if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
+      if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
+      const code = findPetitionCode(query.folded);
+      if (code) return { ...base, intent: 'petition_status', petitionCode: code };
+      if (lexicon.petition.test(f, raw)) return { ...base, intent: 'petition' };
+
+      // Words about fees, time or papers say nothing about which procedure: search without them.
+      const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);
+      const searchQuery: PreparedQuery = {
+        ...query,
+        tokens: query.language === 'en' ? query.tokens : tokenize(searchText).filter((w) => !lexicon.stopwords.vi.has(w)),
+      };
+      const hits = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
+      const top = hits[0];
+      const strong = top !== undefined && top.phrase !== undefined;
+
+      const leftover = (m: { strip(s: string): string }) =>
+        tokenize(m.strip(f)).filter((t) => !lexicon.stopwords.vi.has(t) && !lexicon.stopwords.en.has(t));
+      if (lexicon.greeting.test(f, raw) && (leftover(lexicon.greeting).length === 0 || !top)) return { ...base, intent: 'greeting' };
+      if (lexicon.menu.test(f, raw) && !strong) return { ...base, intent: 'menu' };
+
+      const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));
+      if (outOfScope && !strong) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
+
+      if (!top) return base;
+      const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);
+      // A known name wins over close scores when no other close hit has a name it does not contain.
+      const nameWins = strong && close.every((h) => h === top || !h.phrase || ` ${top.phrase} `.includes(` ${h.phrase} `));
+      if (close.length > 1 && !nameWins) {
+        return { ...base, intent: 'clarify', hits: close.slice(0, MAX_CHOICES) };
+      }
+      return { ...base, intent: 'procedure', hits };
+    },
+  };
+}

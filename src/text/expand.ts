@@ -1,0 +1,74 @@
+import type { Lexicon } from './lexicon.ts';
+import { hasKhmer, normalizeText, tokenize } from './normalize.ts';
+
+export type QueryLanguage = 'vi' | 'en' | 'km';
+
+/** A citizen's message prepared for matching. */
+export interface PreparedQuery {
+  /** As typed (NFC). */
+  raw: string;
+  /** Normalised (folded) text. */
+  folded: string;
+  /** Folded text with abbreviations and teencode expanded. */
+  expanded: string;
+  /** Content words of `expanded` (stopwords dropped). */
+  tokens: string[];
+  language: QueryLanguage;
+}
+
+const VIETNAMESE_MARKS = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
+// Common English words that are not Vietnamese syllables, to tell an English question from unaccented Vietnamese.
+const ENGLISH_HINTS = new Set(
+  'how what where when which who why do does did i my is are am the a an for to of in on with please want need get apply can could should would lost lose card id passport licence license driving register registration renew renewal residence temporary permanent fee cost much long take visa record criminal vehicle motorbike car child children foreigner hello hi thanks thank you help'.split(' '),
+);
+
+/** Guesses the language of a message: Khmer script, English, or Vietnamese (the default). */
+export function detectLanguage(raw: string, folded: string): QueryLanguage {
+  if (hasKhmer(raw)) return 'km';
+  if (VIETNAMESE_MARKS.test(raw)) return 'vi';
+  const tokens = tokenize(folded);
+  if (tokens.length === 0) return 'vi';
+  const english = tokens.filter((t) => ENGLISH_HINTS.has(t)).length;
+  return english / tokens.length >= 0.4 && english >= 2 ? 'en' : 'vi';
+}
+
+/** Expands abbreviations: phrases first, then single words, then context-dependent ones. */
+export function expandAbbreviations(folded: string, lexicon: Lexicon): string {
+  let text = ` ${folded} `;
+  for (const { pattern, to } of lexicon.phraseExpansions) {
+    pattern.lastIndex = 0;
+    text = text.replace(pattern, ` ${to}`);
+  }
+  const tokens = tokenize(text.replace(/\s+/g, ' ').trim()).map((t) => lexicon.tokenExpansions.get(t) ?? t);
+  const words = tokens.join(' ').split(' ');
+  for (const rule of lexicon.contextual) {
+    for (let i = 0; i < words.length; i++) {
+      if (words[i] !== rule.key) continue;
+      const window = [...words.slice(Math.max(0, i - 3), i), ...words.slice(i + 1, i + 4)];
+      const near =
+        (rule.near.size > 0 && window.some((w) => rule.near.has(w))) || (rule.next.size > 0 && rule.next.has(words[i + 1] ?? ''));
+      const replacement = near ? rule.to : rule.default;
+      if (replacement !== undefined) words[i] = replacement;
+    }
+  }
+  return words.filter((w) => w.length > 0).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Normalises, detects the language, expands abbreviations and drops stopwords. */
+export function prepareQuery(input: string, lexicon: Lexicon): PreparedQuery {
+  const raw = input.normalize('NFC');
+  const folded = normalizeText(raw);
+  const language = detectLanguage(raw, folded);
+  let expanded: string;
+  let tokens: string[];
+  if (language === 'en') {
+    // English stopwords go first: "the", "can" are also Vietnamese syllables (thẻ, căn) after folding.
+    const kept = tokenize(folded).filter((t) => !lexicon.stopwords.en.has(t));
+    expanded = expandAbbreviations(folded, lexicon);
+    tokens = tokenize(expandAbbreviations(kept.join(' '), lexicon));
+  } else {
+    expanded = expandAbbreviations(folded, lexicon);
+    tokens = tokenize(expanded).filter((t) => !lexicon.stopwords.vi.has(t));
+  }
+  return { raw, folded, expanded, tokens, language };
+}

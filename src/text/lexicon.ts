@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readYamlFile } from '../procedures/content-loader.ts';
+import { normalizeText } from './normalize.ts';
+
+// The reviewed word lists in content/lexicon/, compiled once into matchers.
+
+const phraseList = z.array(z.string().min(1));
+
+const abbreviationsSchema = z.strictObject({
+  expand: z.record(z.string(), z.string()),
+  contextual: z
+    .array(z.strictObject({
+        key: z.string(),
+        near: z.array(z.string()).default([]),
+        next: z.array(z.string()).default([]),
+        to: z.string().optional(),
+        default: z.string().optional(),
+      }))
+    .default([]),
+});
+
+const intentsSchema = z.strictObject({
+  emergency: z
+    .object({ ignore: phraseList.default([]) })
+    .catchall(z.unknown())
+    .transform((v) => v),
+  crime_report: z.strictObject({ phrases: phraseList }),
+  complaint: z.strictObject({ phrases: phraseList }),
+  petition: z.strictObject({ phrases: phraseList }),
+  greeting: z.strictObject({ phrases: phraseList }),
+  menu: z.strictObject({ phrases: phraseList }),
+  out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
+  aspects: z.record(z.string(), phraseList),
+});
+
+const emergencyKindSchema = z.strictObject({ number: z.string().regex(/^\d{3}$/), phrases: phraseList });
+
+const stopwordsSchema = z.strictObject({ vi: phraseList, en: phraseList });
+
+/** Matches any of a list of phrases (folded, accent-sensitive with "=", or /regex/) in a message. */
+export interface PhraseMatcher {
+  test(folded: string, raw: string): boolean;
+  /** Removes every match from the folded text. */
+  strip(folded: string): string;
+}
+
+export type Aspect = 'time' | 'fee' | 'documents' | 'online' | 'where' | 'legal';
+
+export interface Lexicon {
+  /** Single-word and phrase expansions, longest first. */
+  phraseExpansions: { pattern: RegExp; to: string }[];
+  tokenExpansions: Map<string, string>;
+  /** Words whose meaning depends on neighbours: `near` (±3 words) or `next` (the following word) decide. */
+  contextual: { key: string; near: Set<string>; next: Set<string>; to: string | undefined; default: string | undefined }[];
+  stopwords: { vi: Set<string>; en: Set<string> };
+  emergencyIgnore: PhraseMatcher;
+  emergency: { kind: string; number: string; matcher: PhraseMatcher }[];
+  crimeReport: PhraseMatcher;
+  complaint: PhraseMatcher;
+  petition: PhraseMatcher;
+  greeting: PhraseMatcher;
+  menu: PhraseMatcher;
+  outOfScope: { matcher: PhraseMatcher; where: string }[];
+  aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Compiles a phrase list into one folded regex, one accent-sensitive regex and raw regexes. */
+export function compilePhrases(phrases: string[]): PhraseMatcher {
+  const folded: string[] = [];
+  const exact: string[] = [];
+  const foldedRegex: RegExp[] = [];
+  const rawRegex: RegExp[] = [];
+  for (const p of phrases) {
+    if (p.startsWith('=/') && p.endsWith('/')) rawRegex.push(new RegExp(p.slice(2, -1), 'u'));
+    else if (p.startsWith('/') && p.endsWith('/') && p.length > 2) foldedRegex.push(new RegExp(p.slice(1, -1)));
+    else if (p.startsWith('=')) exact.push(escape(p.slice(1).normalize('NFC').toLowerCase()));
+    else {
+      const n = normalizeText(p);
+      if (n) folded.push(escape(n));
+    }
+  }
+  folded.sort((a, b) => b.length - a.length);
+  const foldedRe = folded.length > 0 ? new RegExp(`(?:^| )(?:${folded.join('|')})(?= |$)`, 'g') : undefined;
+  const exactRe = exact.length > 0 ? new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${exact.join('|')})(?=[^\\p{L}\\p{N}]|$)`, 'u') : undefined;
+  return {
+    test(f, raw) {
+      if (foldedRe) {
+        foldedRe.lastIndex = 0;
+        if (foldedRe.test(f)) return true;
+      }
+      if (exactRe && exactRe.test(raw.normalize('NFC').toLowerCase())) return true;
+      return foldedRegex.some((r) => r.test(f)) || rawRegex.some((r) => r.test(raw.normalize('NFC').toLowerCase()));
+    },
+    strip(f) {
+      if (!foldedRe) return f;
+      return f.replace(foldedRe, ' ').replace(/\s+/g, ' ').trim();
+    },
+  };
+}
+
+/** Loads content/lexicon/{abbreviations,intents,stopwords}.yaml. */
+export function loadLexicon(contentDir: string): Lexicon {
+  const dir = join(contentDir, 'lexicon');
+  const abbr = readYamlFile(join(dir, 'abbreviations.yaml'), abbreviationsSchema);
+  const intents = readYamlFile(join(dir, 'intents.yaml'), intentsSchema);
+  const stop = readYamlFile(join(dir, 'stopwords.yaml'), stopwordsSchema);
+
+  const phraseExpansions: Lexicon['phraseExpansions'] = [];
+  const tokenExpansions = new Map<string, string>();
+  for (const [key, value] of Object.entries(abbr.expand)) {
+    const k = normalizeText(key);
+    const v = normalizeText(value);
+    if (!k) continue;
+    if (k.includes(' ')) phraseExpansions.push({ pattern: new RegExp(`(?:^| )${escape(k)}(?= |$)`, 'g'), to: v });
+    else tokenExpansions.set(k, v);
+  }
+  phraseExpansions.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
+
+  const emergency: Lexicon['emergency'] = [];
+  for (const [kind, value] of Object.entries(intents.emergency)) {
+    if (kind === 'ignore') continue;
+    const parsed = emergencyKindSchema.safeParse(value);
+    if (!parsed.success) throw new Error(`${join(dir, 'intents.yaml')}: emergency.${kind}: ${parsed.error.issues[0]?.message}`);
+    emergency.push({ kind, number: parsed.data.number, matcher: compilePhrases(parsed.data.phrases) });
+  }
+  const aspectOrder: Aspect[] = ['time', 'fee', 'documents', 'online', 'where', 'legal'];
+  return {
+    phraseExpansions,
+    tokenExpansions,
+    contextual: abbr.contextual.map((c) => ({
+      key: normalizeText(c.key),
+      near: new Set(c.near.map(normalizeText)),
+      next: new Set(c.next.map(normalizeText)),
+      to: c.to === undefined ? undefined : normalizeText(c.to),
+      default: c.default === undefined ? undefined : normalizeText(c.default),
+    })),
+    stopwords: { vi: new Set(stop.vi.map(normalizeText)), en: new Set(stop.en.map(normalizeText)) },
+    emergencyIgnore: compilePhrases(intents.emergency.ignore),
+    emergency,
+    crimeReport: compilePhrases(intents.crime_report.phrases),
+    complaint: compilePhrases(intents.complaint.phrases),
+    petition: compilePhrases(intents.petition.phrases),
+    greeting: compilePhrases(intents.greeting.phrases),
+    menu: compilePhrases(intents.menu.phrases),
+    outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
+    aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),
+  };
+}
