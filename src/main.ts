@@ -29,6 +29,7 @@ const DEMO_OA_ID = '4318000000000000001';
 // every start spent a single-use refresh token before sending anything.
 const SEED_TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_CHECK_MS = 10 * 60 * 1000;
+const SERVER_CLOSE_GRACE_MS = 2_000;
 
 /** A running bot: its address, its parts (for tests and scripts) and how to stop it. */
 export interface RunningBot {
@@ -55,10 +56,21 @@ export interface StartOptions {
 /** Composition root: config → db → services → http server → workers. */
 export async function startBot(options: StartOptions = {}): Promise<RunningBot> {
   const env = options.env ?? process.env;
-  const clock = options.clock ?? systemClock;
   const config = loadConfig(env, { hasStoredTokens: true });
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
+  // If start-up fails half way (tokens missing, port taken), release what was opened: the caller may retry.
+  const undo: (() => Promise<void> | void)[] = [() => void db.close()];
+  try {
+    return await assemble(config, db, logger, options, undo);
+  } catch (err) {
+    for (const step of undo.reverse()) await step();
+    throw err;
+  }
+}
+
+async function assemble(config: Config, db: Db, logger: Logger, options: StartOptions, undo: (() => Promise<void> | void)[]): Promise<RunningBot> {
+  const clock = options.clock ?? systemClock;
   const tokenRepo = createTokenRepository(db);
   assertLiveTokens(config, tokenRepo.get() !== undefined);
 
@@ -66,9 +78,11 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   let apiBaseUrl = config.zalo.apiBaseUrl;
   let oauthBaseUrl = config.zalo.oauthBaseUrl;
   if (config.mode === 'demo') {
-    fakeZalo = await startFakeZalo({ lenientTokens: true });
-    apiBaseUrl = fakeZalo.url;
-    oauthBaseUrl = fakeZalo.url;
+    const fake = await startFakeZalo({ lenientTokens: true });
+    undo.push(() => fake.close());
+    fakeZalo = fake;
+    apiBaseUrl = fake.url;
+    oauthBaseUrl = fake.url;
     tokenRepo.seed('demo-access-token', 'demo-refresh-token', clock.now().getTime() + 25 * 3600_000);
   } else if (config.zalo.accessToken && config.zalo.refreshToken) {
     if (tokenRepo.seed(config.zalo.accessToken, config.zalo.refreshToken, clock.now().getTime() + SEED_TOKEN_LIFETIME_MS)) {
@@ -144,7 +158,10 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
         server.closeIdleConnections();
         await dispatcher.stop();
         await worker.stop();
+        // Webhook requests finish in milliseconds; a client that keeps a connection busy longer must not hold the exit.
+        const lingering = setTimeout(() => server.closeAllConnections(), SERVER_CLOSE_GRACE_MS);
         await serverClosed;
+        clearTimeout(lingering);
         await fakeZalo?.close();
         db.close();
       })();

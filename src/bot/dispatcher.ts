@@ -47,6 +47,7 @@ const INTERACTION_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location
 /** Reads the inbox in order and turns each event into outbox rows keyed by the event, exactly once. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let running = false;
+  let stopping = false;
   let active: Promise<number> | undefined;
   let again = false;
 
@@ -112,9 +113,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     do {
       again = false;
       for (;;) {
+        if (stopping) return handled;
         const rows = deps.inbox.pending(BATCH);
         if (rows.length === 0) break;
         for (const row of rows) {
+          // Shutting down: what is left stays pending in the inbox and is handled at the next start.
+          if (stopping) return handled;
           try {
             await processRow(row);
           } catch (err) {
@@ -141,18 +145,26 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return active;
   }
 
+  // A failing database read (busy, closed) must not become an unhandled rejection that kills the process:
+  // the rows stay pending and the next kick or start picks them up.
+  const drainInBackground = () => {
+    drain().catch((err: Error) => deps.logger.error({ err: err.message }, 'Reading the inbox failed; pending events wait for the next webhook or restart'));
+  };
+
   return {
     start() {
       running = true;
-      void drain();
+      stopping = false;
+      drainInBackground();
     },
     kick() {
-      if (running) void drain();
+      if (running) drainInBackground();
     },
     drain,
     async stop() {
       running = false;
-      await active;
+      stopping = true;
+      await active?.catch(() => undefined);
     },
   };
 }

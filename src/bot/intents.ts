@@ -1,5 +1,5 @@
 import type { ProcedureIndex, SearchHit } from '../procedures/search.ts';
-import { prepareQuery, type PreparedQuery } from '../text/expand.ts';
+import { prepareQuery, searchWords, type PreparedQuery } from '../text/expand.ts';
 import type { Aspect, Lexicon } from '../text/lexicon.ts';
 import { tokenize } from '../text/normalize.ts';
 
@@ -43,7 +43,7 @@ export interface Understander {
 
 // Score thresholds, tuned on the development questions and checked on held-out ones.
 const MIN_SCORE = 20;
-const CLOSE_RATIO = 0.8;
+const CLOSE_RATIO = 0.85;
 const MAX_CHOICES = 3;
 
 const PETITION_CODE = /\bpa ?(\d{4}) ?(\d{1,6})\b/;
@@ -104,19 +104,19 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);
       const searchQuery: PreparedQuery = {
         ...query,
-        tokens: query.language === 'en' ? query.tokens : tokenize(searchText).filter((w) => !lexicon.stopwords.vi.has(w)),
+        tokens: query.language === 'en' ? query.tokens : searchWords(searchText, lexicon, lexicon.stopwords.vi),
       };
       const hits = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
       const top = hits[0];
       const strong = top !== undefined && top.phrase !== undefined;
 
       const leftover = (m: { strip(s: string): string }) =>
-        tokenize(m.strip(f)).filter((t) => !lexicon.stopwords.vi.has(t) && !lexicon.stopwords.en.has(t));
-      if (lexicon.greeting.test(f, raw) && (leftover(lexicon.greeting).length === 0 || !top)) return { ...base, intent: 'greeting' };
+        tokenize(lexicon.noise.strip(m.strip(f))).filter((t) => !lexicon.stopwords.vi.has(t) && !lexicon.stopwords.en.has(t));
+      if (lexicon.greeting.test(f, raw) && (leftover(lexicon.greeting).length <= 2 || !top)) return { ...base, intent: 'greeting' };
       if (lexicon.menu.test(f, raw) && !strong) return { ...base, intent: 'menu' };
 
       const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));
-      if (outOfScope && !strong) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
+      if (outOfScope && !strong && !lexicon.policeAnchors.test(f, raw)) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
 
       if (!top) return base;
       const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);

@@ -38,7 +38,8 @@ export function createInboxRepository(db: Db): InboxRepository {
        status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END WHERE id = ?`,
   );
   const countPending = db.prepare(`SELECT count(*) AS n FROM inbox WHERE status = 'pending'`).pluck();
-  const lastReceived = db.prepare(`SELECT max(received_at) FROM inbox`).pluck();
+  // Newest row by primary key: max(received_at) would scan the whole (ever-growing) table on every /healthz.
+  const lastReceived = db.prepare(`SELECT received_at FROM inbox ORDER BY id DESC LIMIT 1`).pluck();
   return {
     insert: (r) => insert.run(r.eventKey, r.eventName, r.userId ?? null, r.payload, r.receivedAt).changes === 1,
     pending: (limit) => pending.all(limit) as InboxRow[],

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { OutgoingMessage } from '../messages.ts';
-import { OUT_OF_WINDOW_CODE, ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../zalo/errors.ts';
+import { isRetryable, OUT_OF_WINDOW_CODE, ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../zalo/errors.ts';
 import type { ZaloClient } from '../zalo/client.ts';
 import type { OutboxRepository, OutboxRow } from './outbox-repository.ts';
 
@@ -9,12 +9,15 @@ import type { OutboxRepository, OutboxRow } from './outbox-repository.ts';
 const HOLD_WHEN_OUT_OF_WINDOW = new Set(['notify']);
 const MAX_OUTBOX_ATTEMPTS = 5;
 const REAUTH_RETRY_MS = 5 * 60_000;
+// How long stop() waits for sends in flight. The client's own backoff can last minutes; a row still in flight
+// after this stays 'sending' and goes out again at the next start (recoverInFlight), so shutdown stays under 10 s.
+const DEFAULT_STOP_GRACE_MS = 5_000;
 
 export interface OutboxWorker {
   start(): void;
   /** Looks for due rows now (called after enqueueing). */
   kick(): void;
-  /** Stops claiming and waits for in-flight sends. */
+  /** Stops claiming and waits (bounded) for in-flight sends. */
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export interface OutboxWorkerDeps {
   logger: Logger;
   concurrency: number;
   pollMs?: number;
+  stopGraceMs?: number;
 }
 
 /** Delivers outbox rows through the Zalo client, several users at a time, one message per user at a time. */
@@ -35,30 +39,46 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let scheduled = false;
+  let abandoned = false;
 
   async function deliver(row: OutboxRow): Promise<void> {
     const now = () => deps.clock.now().getTime();
+    let record: () => void;
     try {
       const message = JSON.parse(row.payload) as OutgoingMessage;
       const { messageIds } = await deps.client.sendMessage(row.user_id, message);
-      deps.repo.markSent(row.id, now(), messageIds[0]);
+      record = () => deps.repo.markSent(row.id, now(), messageIds[0]);
     } catch (err) {
-      if (err instanceof ZaloReauthRequiredError) {
-        deps.repo.retryAt(row.id, now() + REAUTH_RETRY_MS, null, err.message);
-      } else if (err instanceof ZaloApiError) {
-        if (err.code === OUT_OF_WINDOW_CODE && HOLD_WHEN_OUT_OF_WINDOW.has(row.purpose)) {
-          deps.repo.hold(row.id, err.code, err.message);
-          deps.logger.info({ outboxId: row.id }, 'Outside the 7-day window: message held until the citizen writes again');
-        } else {
-          deps.repo.markFailed(row.id, err.code, err.message);
-          deps.logger.warn({ outboxId: row.id, code: err.code }, 'Zalo refused a message; recorded as failed');
-        }
-      } else if (err instanceof ZaloHttpError && row.attempts < MAX_OUTBOX_ATTEMPTS) {
-        deps.repo.retryAt(row.id, now() + 60_000 * row.attempts, null, err.message);
+      record = () => recordFailure(row, err, now());
+    }
+    // stop() gave up waiting and the database may be closed: the row stays 'sending' and is sent again at the next start.
+    if (abandoned) return;
+    try {
+      record();
+    } catch (err) {
+      deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Could not record the outcome of a send; the row is retried at the next start');
+    }
+  }
+
+  function recordFailure(row: OutboxRow, err: unknown, at: number): void {
+    if (err instanceof ZaloReauthRequiredError) {
+      deps.repo.retryAt(row.id, at + REAUTH_RETRY_MS, null, err.message);
+    } else if (err instanceof ZaloApiError && isRetryable(err) && row.attempts < MAX_OUTBOX_ATTEMPTS) {
+      // Rate limit (-32) still refused after the client's backoff: try again later rather than dropping the reply.
+      deps.repo.retryAt(row.id, at + 60_000 * row.attempts, err.code, err.message);
+    } else if (err instanceof ZaloApiError) {
+      if (err.code === OUT_OF_WINDOW_CODE && HOLD_WHEN_OUT_OF_WINDOW.has(row.purpose)) {
+        deps.repo.hold(row.id, err.code, err.message);
+        deps.logger.info({ outboxId: row.id }, 'Outside the 7-day window: message held until the citizen writes again');
       } else {
-        deps.repo.markFailed(row.id, null, (err as Error).message);
-        deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Message could not be delivered; recorded as failed');
+        deps.repo.markFailed(row.id, err.code, err.message);
+        deps.logger.warn({ outboxId: row.id, code: err.code }, 'Zalo refused a message; recorded as failed');
       }
+    } else if (err instanceof ZaloHttpError && row.attempts < MAX_OUTBOX_ATTEMPTS) {
+      deps.repo.retryAt(row.id, at + 60_000 * row.attempts, null, err.message);
+    } else {
+      deps.repo.markFailed(row.id, null, (err as Error).message);
+      deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Message could not be delivered; recorded as failed');
     }
   }
 
@@ -105,7 +125,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     async stop() {
       running = false;
       if (timer) clearInterval(timer);
-      await Promise.allSettled([...inFlight.values()]);
+      if (inFlight.size === 0) return;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => {
+        graceTimer = setTimeout(() => resolve('timeout'), deps.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+      });
+      const outcome = await Promise.race([Promise.allSettled([...inFlight.values()]), grace]);
+      clearTimeout(graceTimer);
+      if (outcome === 'timeout') {
+        abandoned = true;
+        deps.logger.warn({ inFlight: inFlight.size }, 'Stopping with sends still in flight; they will be sent again at the next start');
+      }
     },
   };
 }

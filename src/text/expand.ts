@@ -32,6 +32,13 @@ export function detectLanguage(raw: string, folded: string): QueryLanguage {
   return english / tokens.length >= 0.4 && english >= 2 ? 'en' : 'vi';
 }
 
+/** Picks a contextual rule's outcome for the word at `i`: `to` when a neighbour confirms it, else `default`. */
+function contextualOutcome(rule: Lexicon['contextual'][number], words: string[], i: number): string | undefined {
+  const window = [...words.slice(Math.max(0, i - 3), i), ...words.slice(i + 1, i + 4)];
+  const near = (rule.near.size > 0 && window.some((w) => rule.near.has(w))) || (rule.next.size > 0 && rule.next.has(words[i + 1] ?? ''));
+  return near ? rule.to : rule.default;
+}
+
 /** Expands abbreviations: phrases first, then single words, then context-dependent ones. */
 export function expandAbbreviations(folded: string, lexicon: Lexicon): string {
   let text = ` ${folded} `;
@@ -39,26 +46,34 @@ export function expandAbbreviations(folded: string, lexicon: Lexicon): string {
     pattern.lastIndex = 0;
     text = text.replace(pattern, ` ${to}`);
   }
-  const tokens = tokenize(text.replace(/\s+/g, ' ').trim()).map((t) => lexicon.tokenExpansions.get(t) ?? t);
-  const words = tokens.join(' ').split(' ');
+  const words = tokenize(text.replace(/\s+/g, ' ').trim()).map((t) => lexicon.tokenExpansions.get(t) ?? t);
+  const flat = words.join(' ').split(' ');
   for (const rule of lexicon.contextual) {
-    for (let i = 0; i < words.length; i++) {
-      if (words[i] !== rule.key) continue;
-      const window = [...words.slice(Math.max(0, i - 3), i), ...words.slice(i + 1, i + 4)];
-      const near =
-        (rule.near.size > 0 && window.some((w) => rule.near.has(w))) || (rule.next.size > 0 && rule.next.has(words[i + 1] ?? ''));
-      const replacement = near ? rule.to : rule.default;
-      if (replacement !== undefined) words[i] = replacement;
+    for (let i = 0; i < flat.length; i++) {
+      if (flat[i] !== rule.key) continue;
+      const replacement = contextualOutcome(rule, flat, i);
+      // An empty outcome means "not a search word here"; the text keeps it for phrase matching.
+      if (replacement) flat[i] = replacement;
     }
   }
-  return words.filter((w) => w.length > 0).join(' ').replace(/\s+/g, ' ').trim();
+  return flat.filter((w) => w.length > 0).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Search words of an expanded text: ambiguous words that turned out to be function words are dropped. */
+export function searchWords(expanded: string, lexicon: Lexicon, stopwords: ReadonlySet<string>): string[] {
+  const words = tokenize(lexicon.noise.strip(expanded));
+  return words.filter((w, i) => {
+    if (stopwords.has(w)) return false;
+    const rule = lexicon.contextual.find((r) => r.key === w);
+    return !rule || contextualOutcome(rule, words, i) !== '';
+  });
 }
 
 /** Normalises, detects the language, expands abbreviations and drops stopwords. */
 export function prepareQuery(input: string, lexicon: Lexicon): PreparedQuery {
   const raw = input.normalize('NFC');
-  const folded = normalizeText(raw);
-  const language = detectLanguage(raw, folded);
+  const language = detectLanguage(raw, normalizeText(raw));
+  const folded = language === 'km' ? normalizeText(translateKhmer(raw, lexicon)) : normalizeText(raw);
   let expanded: string;
   let tokens: string[];
   if (language === 'en') {
@@ -68,7 +83,18 @@ export function prepareQuery(input: string, lexicon: Lexicon): PreparedQuery {
     tokens = tokenize(expandAbbreviations(kept.join(' '), lexicon));
   } else {
     expanded = expandAbbreviations(folded, lexicon);
-    tokens = tokenize(expanded).filter((t) => !lexicon.stopwords.vi.has(t));
+    tokens = searchWords(expanded, lexicon, lexicon.stopwords.vi);
+  }
+  // Derived words help names match ("dưới 14 tuổi") but are not search words themselves.
+  for (const rule of lexicon.derive) {
+    if (rule.pattern.test(expanded) && !expanded.includes(rule.add)) expanded = `${expanded} ${rule.add}`;
   }
   return { raw, folded, expanded, tokens, language };
+}
+
+/** Replaces known Khmer words with their Vietnamese equivalents and drops the remaining Khmer letters. */
+export function translateKhmer(raw: string, lexicon: Lexicon): string {
+  let text = raw.replace(/[\u200B-\u200D\uFEFF]/g, '');
+  for (const { from, to } of lexicon.khmer) text = text.split(from).join(` ${to} `);
+  return text.replace(/[\u1780-\u17FF\u19E0-\u19FF]+/g, ' ');
 }

@@ -9,6 +9,8 @@ const phraseList = z.array(z.string().min(1));
 
 const abbreviationsSchema = z.strictObject({
   expand: z.record(z.string(), z.string()),
+  khmer: z.record(z.string(), z.string()).default({}),
+  derive: z.array(z.strictObject({ pattern: z.string(), add: z.string() })).default([]),
   contextual: z
     .array(z.strictObject({
         key: z.string(),
@@ -30,13 +32,14 @@ const intentsSchema = z.strictObject({
   petition: z.strictObject({ phrases: phraseList }),
   greeting: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
+  police_anchors: z.strictObject({ phrases: phraseList }),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
   aspects: z.record(z.string(), phraseList),
 });
 
 const emergencyKindSchema = z.strictObject({ number: z.string().regex(/^\d{3}$/), phrases: phraseList });
 
-const stopwordsSchema = z.strictObject({ vi: phraseList, en: phraseList });
+const stopwordsSchema = z.strictObject({ vi: phraseList, en: phraseList, noise: phraseList.default([]) });
 
 /** Matches any of a list of phrases (folded, accent-sensitive with "=", or /regex/) in a message. */
 export interface PhraseMatcher {
@@ -54,6 +57,14 @@ export interface Lexicon {
   /** Words whose meaning depends on neighbours: `near` (±3 words) or `next` (the following word) decide. */
   contextual: { key: string; near: Set<string>; next: Set<string>; to: string | undefined; default: string | undefined }[];
   stopwords: { vi: Set<string>; en: Set<string> };
+  /** Khmer words (no spaces between words) → Vietnamese words, longest first. */
+  khmer: { from: string; to: string }[];
+  /** Extra words added when a pattern is found (a child's age → "dưới 14 tuổi"). */
+  derive: { pattern: RegExp; add: string }[];
+  /** Names of the police and places, removed before search. */
+  noise: PhraseMatcher;
+  /** Words that only police procedures use: their presence keeps a question in scope. */
+  policeAnchors: PhraseMatcher;
   emergencyIgnore: PhraseMatcher;
   emergency: { kind: string; number: string; matcher: PhraseMatcher }[];
   crimeReport: PhraseMatcher;
@@ -138,6 +149,12 @@ export function loadLexicon(contentDir: string): Lexicon {
       default: c.default === undefined ? undefined : normalizeText(c.default),
     })),
     stopwords: { vi: new Set(stop.vi.map(normalizeText)), en: new Set(stop.en.map(normalizeText)) },
+    khmer: Object.entries(abbr.khmer)
+      .map(([from, to]) => ({ from: from.normalize('NFC').replace(/[\u200B-\u200D\uFEFF]/g, ''), to: normalizeText(to) }))
+      .sort((a, b) => b.from.length - a.from.length),
+    derive: abbr.derive.map((d) => ({ pattern: new RegExp(d.pattern), add: normalizeText(d.add) })),
+    noise: compilePhrases(stop.noise),
+    policeAnchors: compilePhrases(intents.police_anchors.phrases),
     emergencyIgnore: compilePhrases(intents.emergency.ignore),
     emergency,
     crimeReport: compilePhrases(intents.crime_report.phrases),

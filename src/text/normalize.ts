@@ -5,7 +5,8 @@ const HTML_TAG = /<[^>]{0,200}>/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const KHMER_DIGITS = /[\u17E0-\u17E9]/g;
 // Everything that is not a letter or a digit (any script) becomes a space.
-const NON_WORD = /[^\p{L}\p{N}]+/gu;
+// Khmer vowel signs and subscript consonants are marks (\p{M}): they belong to the word.
+const NON_WORD = /[^\p{L}\p{M}\p{N}]+/gu;
 // Three or more of the same letter ("nhiuuuu", "điiii") collapse to one.
 const REPEATED = /(\p{L})\1{2,}/gu;
 
