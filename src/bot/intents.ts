@@ -60,6 +60,8 @@ export function detectEmergency(query: PreparedQuery, lexicon: Lexicon): { kinds
   const raw = query.raw.toLowerCase().replace(/phòng cháy|chữa cháy/g, ' ');
   const kinds: string[] = [];
   const numbers: string[] = [];
+  // "nhà bị cháy hồi năm ngoái, giờ xin nghiệm thu PCCC": a past event told to ask about paperwork.
+  if (lexicon.past.test(query.folded, query.raw) && lexicon.policeAnchors.test(query.expanded, query.raw)) return { kinds, numbers };
   for (const e of lexicon.emergency) {
     if (!e.matcher.test(folded, raw)) continue;
     kinds.push(e.kind);

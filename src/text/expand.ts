@@ -41,13 +41,25 @@ function contextualOutcome(rule: Lexicon['contextual'][number], words: string[],
 
 /** Expands abbreviations: phrases first, then single words, then context-dependent ones. */
 export function expandAbbreviations(folded: string, lexicon: Lexicon): string {
-  let text = ` ${folded} `;
-  for (const { pattern, to } of lexicon.phraseExpansions) {
-    pattern.lastIndex = 0;
-    text = text.replace(pattern, ` ${to}`);
+  const input = tokenize(folded);
+  const out: string[] = [];
+  // Longest phrase first at each position, then single words.
+  for (let i = 0; i < input.length; ) {
+    let matched = 0;
+    for (const phrase of lexicon.phraseExpansions.get(input[i]!) ?? []) {
+      if (phrase.words.every((w, k) => input[i + k] === w)) {
+        if (phrase.to) out.push(phrase.to);
+        matched = phrase.words.length;
+        break;
+      }
+    }
+    if (matched === 0) {
+      out.push(lexicon.tokenExpansions.get(input[i]!) ?? input[i]!);
+      matched = 1;
+    }
+    i += matched;
   }
-  const words = tokenize(text.replace(/\s+/g, ' ').trim()).map((t) => lexicon.tokenExpansions.get(t) ?? t);
-  const flat = words.join(' ').split(' ');
+  const flat = out.join(' ').split(' ');
   for (const rule of lexicon.contextual) {
     for (let i = 0; i < flat.length; i++) {
       if (flat[i] !== rule.key) continue;

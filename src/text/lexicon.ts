@@ -24,7 +24,7 @@ const abbreviationsSchema = z.strictObject({
 
 const intentsSchema = z.strictObject({
   emergency: z
-    .object({ ignore: phraseList.default([]) })
+    .object({ ignore: phraseList.default([]), past: phraseList.default([]) })
     .catchall(z.unknown())
     .transform((v) => v),
   crime_report: z.strictObject({ phrases: phraseList }),
@@ -51,8 +51,8 @@ export interface PhraseMatcher {
 export type Aspect = 'time' | 'fee' | 'documents' | 'online' | 'where' | 'legal';
 
 export interface Lexicon {
-  /** Single-word and phrase expansions, longest first. */
-  phraseExpansions: { pattern: RegExp; to: string }[];
+  /** Multi-word expansions, found by their first word (longest phrase first). */
+  phraseExpansions: Map<string, { words: string[]; to: string }[]>;
   tokenExpansions: Map<string, string>;
   /** Words whose meaning depends on neighbours: `near` (±3 words) or `next` (the following word) decide. */
   contextual: { key: string; near: Set<string>; next: Set<string>; to: string | undefined; default: string | undefined }[];
@@ -66,6 +66,8 @@ export interface Lexicon {
   /** Words that only police procedures use: their presence keeps a question in scope. */
   policeAnchors: PhraseMatcher;
   emergencyIgnore: PhraseMatcher;
+  /** Words that put an event in the past. */
+  past: PhraseMatcher;
   emergency: { kind: string; number: string; matcher: PhraseMatcher }[];
   crimeReport: PhraseMatcher;
   complaint: PhraseMatcher;
@@ -119,20 +121,26 @@ export function loadLexicon(contentDir: string): Lexicon {
   const intents = readYamlFile(join(dir, 'intents.yaml'), intentsSchema);
   const stop = readYamlFile(join(dir, 'stopwords.yaml'), stopwordsSchema);
 
-  const phraseExpansions: Lexicon['phraseExpansions'] = [];
+  const phraseTo = new Map<string, string>();
   const tokenExpansions = new Map<string, string>();
   for (const [key, value] of Object.entries(abbr.expand)) {
     const k = normalizeText(key);
     const v = normalizeText(value);
     if (!k) continue;
-    if (k.includes(' ')) phraseExpansions.push({ pattern: new RegExp(`(?:^| )${escape(k)}(?= |$)`, 'g'), to: v });
+    if (k.includes(' ')) phraseTo.set(k, v);
     else tokenExpansions.set(k, v);
   }
-  phraseExpansions.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
+  const phraseExpansions: Lexicon['phraseExpansions'] = new Map();
+  for (const [key, to] of [...phraseTo].sort((a, b) => b[0].split(' ').length - a[0].split(' ').length)) {
+    const words = key.split(' ');
+    const list = phraseExpansions.get(words[0]!) ?? [];
+    list.push({ words, to });
+    phraseExpansions.set(words[0]!, list);
+  }
 
   const emergency: Lexicon['emergency'] = [];
   for (const [kind, value] of Object.entries(intents.emergency)) {
-    if (kind === 'ignore') continue;
+    if (kind === 'ignore' || kind === 'past') continue;
     const parsed = emergencyKindSchema.safeParse(value);
     if (!parsed.success) throw new Error(`${join(dir, 'intents.yaml')}: emergency.${kind}: ${parsed.error.issues[0]?.message}`);
     emergency.push({ kind, number: parsed.data.number, matcher: compilePhrases(parsed.data.phrases) });
@@ -156,6 +164,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     noise: compilePhrases(stop.noise),
     policeAnchors: compilePhrases(intents.police_anchors.phrases),
     emergencyIgnore: compilePhrases(intents.emergency.ignore),
+    past: compilePhrases(intents.emergency.past),
     emergency,
     crimeReport: compilePhrases(intents.crime_report.phrases),
     complaint: compilePhrases(intents.complaint.phrases),

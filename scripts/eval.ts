@@ -1,0 +1,83 @@
+// npm run eval [-- --file questions.jsonl …] [--verbose]: accuracy of the bot on question sets.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { loadConfig } from '../src/config.ts';
+import { foldMarks } from '../src/text/normalize.ts';
+import { createAskRunner } from './lib/ask-runner.ts';
+
+const TARGETS = { top1: 0.9, top3: 0.97, intents: 0.9 };
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const files = args.flatMap((a, i) => (args[i - 1] === '--file' ? [resolve(a)] : []));
+if (files.length === 0) files.push(resolve(repoRoot, '..', 'shared', 'eval', 'dev-questions.jsonl'));
+
+const questionSchema = z.object({ id: z.string(), q: z.string(), intent: z.string(), class: z.string().optional() });
+const classesSchema = z.object({ classes: z.record(z.string(), z.string()) });
+
+const config = loadConfig({ ...process.env, BOT_MODE: 'demo', LOG_LEVEL: 'silent', CONTENT_DIR: join(repoRoot, 'content') });
+let failed = false;
+for (const file of files) {
+  const classesFile = join(dirname(file), 'classes.json');
+  let classesPath = classesFile;
+  try {
+    readFileSync(classesFile);
+  } catch {
+    classesPath = resolve(repoRoot, '..', 'shared', 'eval', 'classes.json');
+  }
+  const classes = classesSchema.parse(JSON.parse(readFileSync(classesPath, 'utf8'))).classes;
+  const questions = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => questionSchema.parse(JSON.parse(l)));
+  const runner = createAskRunner(config);
+  const fold = (s: string) => foldMarks(s.toLowerCase());
+  const matches = (title: string, cls: string) =>
+    cls.split('|').some((c) => {
+      const re = classes[c];
+      if (!re) throw new Error(`${file}: unknown class "${c}"`);
+      return new RegExp(re).test(fold(title));
+    });
+  let withClass = 0;
+  let top1 = 0;
+  let top3 = 0;
+  let intentsOk = 0;
+  const missedEmergencies: string[] = [];
+  const started = performance.now();
+  for (const q of questions) {
+    const r = await runner.ask(q.q, `eval-${q.id}`);
+    const intentOk = r.intent === q.intent;
+    if (intentOk) intentsOk++;
+    if (q.intent === 'emergency' && !intentOk) missedEmergencies.push(`${q.id} ${q.q}`);
+    let mark = '';
+    if (q.class) {
+      withClass++;
+      const titles = r.intent === 'procedure' || r.intent === 'clarify' ? r.procedures.map((p) => p.title) : [];
+      const ok1 = titles[0] !== undefined && matches(titles[0], q.class);
+      const ok3 = titles.slice(0, 3).some((t) => matches(t, q.class!));
+      if (ok1) top1++;
+      if (ok3) top3++;
+      mark = `${ok1 ? 'top1' : ok3 ? 'top3' : 'miss'}`;
+    }
+    if (verbose || !intentOk || mark === 'miss' || mark === 'top3') {
+      console.log(`${q.id} expected ${q.intent}${q.class ? `/${q.class}` : ''} got ${r.intent}${mark ? ` ${mark}` : ''}: ${q.q} → ${r.procedures.map((p) => p.id).join(', ')}`);
+    }
+  }
+  runner.close();
+  const ms = performance.now() - started;
+  const rate = (n: number, d: number) => (d === 0 ? 1 : n / d);
+  const result = { top1: rate(top1, withClass), top3: rate(top3, withClass), intents: rate(intentsOk, questions.length) };
+  console.log(
+    `${file}: ${questions.length} questions (${withClass} with a procedure class) — top-1 ${(result.top1 * 100).toFixed(1)}%, ` +
+      `top-3 ${(result.top3 * 100).toFixed(1)}%, intents ${(result.intents * 100).toFixed(1)}%, missed emergencies ${missedEmergencies.length}, ` +
+      `${(ms / questions.length).toFixed(2)} ms/question`,
+  );
+  for (const m of missedEmergencies) console.log(`  MISSED EMERGENCY: ${m}`);
+  if (result.top1 < TARGETS.top1 || result.top3 < TARGETS.top3 || result.intents < TARGETS.intents || missedEmergencies.length > 0) {
+    failed = true;
+    console.log(`  below target (top-1 ≥ ${TARGETS.top1 * 100}%, top-3 ≥ ${TARGETS.top3 * 100}%, intents ≥ ${TARGETS.intents * 100}%, no missed emergency)`);
+  }
+}
+process.exit(failed ? 1 : 0);
