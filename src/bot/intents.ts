@@ -57,7 +57,7 @@ export function findPetitionCode(folded: string): string | undefined {
 /** Emergency kinds and their numbers found in a message (none → not an emergency). */
 export function detectEmergency(query: PreparedQuery, lexicon: Lexicon): { kinds: string[]; numbers: string[] } {
   const folded = lexicon.emergencyIgnore.strip(query.folded);
-  const raw = query.raw.toLowerCase().replace(/phòng cháy|chữa cháy/g, ' ');
+  const raw = lexicon.emergencyIgnoreRaw.reduce((text, phrase) => text.split(phrase).join(' '), query.raw.toLowerCase());
   const kinds: string[] = [];
   const numbers: string[] = [];
   // "nhà bị cháy hồi năm ngoái, giờ xin nghiệm thu PCCC": a past event told to ask about paperwork.
@@ -114,7 +114,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
 
       const leftover = (m: { strip(s: string): string }) =>
         tokenize(lexicon.noise.strip(m.strip(f))).filter((t) => !lexicon.stopwords.vi.has(t) && !lexicon.stopwords.en.has(t));
-      if (lexicon.greeting.test(f, raw) && (leftover(lexicon.greeting).length <= 2 || !top)) return { ...base, intent: 'greeting' };
+      if (lexicon.greeting.test(f, raw) && (!top || (!strong && leftover(lexicon.greeting).length <= 2))) return { ...base, intent: 'greeting' };
       if (lexicon.menu.test(f, raw) && !strong) return { ...base, intent: 'menu' };
 
       const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeText } from '../text/normalize.ts';
 import { loadProcedureFiles, type ContentIssue } from './content-loader.ts';
@@ -68,7 +67,6 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
         issues.push({ file, severity: 'warning', message: `verified_at ${p.verified_at} is ${Math.floor(ageDays)} days old (> ${STALE_AFTER_DAYS}): check the facts again` });
       }
     }
-    if (!existsSync(file)) issues.push({ file, severity: 'error', message: 'file name does not match id' });
   }
   return issues;
 }

@@ -1,5 +1,5 @@
 import type { Lexicon } from './lexicon.ts';
-import { hasKhmer, normalizeText, tokenize } from './normalize.ts';
+import { hasKhmer, normalizeText, toAsciiDigits, tokenize } from './normalize.ts';
 
 export type QueryLanguage = 'vi' | 'en' | 'km';
 
@@ -106,7 +106,7 @@ export function prepareQuery(input: string, lexicon: Lexicon): PreparedQuery {
 
 /** Replaces known Khmer words with their Vietnamese equivalents and drops the remaining Khmer letters. */
 export function translateKhmer(raw: string, lexicon: Lexicon): string {
-  let text = raw.replace(/[\u200B-\u200D\uFEFF]/g, '');
+  let text = toAsciiDigits(raw).replace(/[\u200B-\u200D\uFEFF]/g, '');
   for (const { from, to } of lexicon.khmer) text = text.split(from).join(` ${to} `);
   return text.replace(/[\u1780-\u17FF\u19E0-\u19FF]+/g, ' ');
 }

@@ -66,6 +66,8 @@ export interface Lexicon {
   /** Words that only police procedures use: their presence keeps a question in scope. */
   policeAnchors: PhraseMatcher;
   emergencyIgnore: PhraseMatcher;
+  /** The same phrases as typed (lower case, accents kept), removed from the raw text. */
+  emergencyIgnoreRaw: string[];
   /** Words that put an event in the past. */
   past: PhraseMatcher;
   emergency: { kind: string; number: string; matcher: PhraseMatcher }[];
@@ -164,6 +166,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     noise: compilePhrases(stop.noise),
     policeAnchors: compilePhrases(intents.police_anchors.phrases),
     emergencyIgnore: compilePhrases(intents.emergency.ignore),
+    emergencyIgnoreRaw: intents.emergency.ignore.map((p) => p.normalize('NFC').toLowerCase()).sort((a, b) => b.length - a.length),
     past: compilePhrases(intents.emergency.past),
     emergency,
     crimeReport: compilePhrases(intents.crime_report.phrases),

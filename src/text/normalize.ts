@@ -18,6 +18,7 @@ export function toAsciiDigits(text: string): string {
 const ASCII_OR_KHMER = /^[\x00-\x7f\u1780-\u17ff]*$/;
 const NON_WORD_FAST = /[^a-z0-9\u1780-\u17ff]+/g;
 const REPEATED_FAST = /([a-z])\1{2,}/g;
+const STRETCHED_WORD = /\S*(\S)\1\1\S*/g;
 
 /** Folds Vietnamese tone and vowel marks and đ→d; the text must already be lower case. */
 export function foldMarks(text: string): string {
@@ -31,15 +32,17 @@ export function foldMarks(text: string): string {
  * Khmer letters survive (only zero-width spaces are removed, which Khmer uses between words).
  */
 export function normalizeText(input: string): string {
+  if (input.length === 0) return '';
   // NFD (inside foldMarks) accepts NFC and NFD input alike, so no NFC pass is needed first.
   let text = input.replace(ZERO_WIDTH, '').toLowerCase();
   if (text.includes('<')) text = text.replace(HTML_TAG, ' ');
   const folded = foldMarks(toAsciiDigits(text));
   // Almost every message is ASCII (or Khmer) once folded: plain regexes are several times faster.
-  const spaced = ASCII_OR_KHMER.test(folded)
-    ? folded.replace(NON_WORD_FAST, ' ').replace(REPEATED_FAST, '$1')
-    : folded.replace(NON_WORD, ' ').replace(REPEATED, '$1');
-  return spaced.replace(/\s+/g, ' ').trim();
+  const fast = ASCII_OR_KHMER.test(folded);
+  const spaced = fast ? folded.replace(NON_WORD_FAST, ' ') : folded.replace(NON_WORD, ' ');
+  // Stretched words ("nhiuuu") have vowels; abbreviations with tripled letters ("cccd") do not.
+  const collapsed = spaced.replace(STRETCHED_WORD, (w) => (/[aeiouy]/.test(w) ? w.replace(fast ? REPEATED_FAST : REPEATED, '$1') : w));
+  return collapsed.replace(/\s+/g, ' ').trim();
 }
 
 /** Splits normalised text into tokens. */

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const TSX = join('node_modules', '.bin', 'tsx');
+
+async function runCli(args: string[], input?: string): Promise<{ code: number; stdout: string }> {
+  const child = run(TSX, args, { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+  if (input !== undefined) {
+    child.child.stdin!.end(input);
+  }
+  try {
+    const { stdout } = await child;
+    return { code: 0, stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, stdout: e.stdout };
+  }
+}
+
+describe('npm run ask', () => {
+  it('prints one JSON object per question with the contract keys', async () => {
+    const { code, stdout } = await runCli(['scripts/ask.ts', '--json', 'lam cccd can j', 'cà vẹt', 'cháy nhà rồi']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(Object.keys(l).sort()).toEqual(['intent', 'procedures', 'question', 'reply']);
+    expect(lines[0]).toMatchObject({ question: 'lam cccd can j', intent: 'procedure' });
+    expect(lines[0]!.procedures).toEqual([expect.objectContaining({ id: 'cap-the-can-cuoc', title: 'Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên', score: expect.any(Number) })]);
+    expect(lines[1]).toMatchObject({ intent: 'clarify' });
+    expect((lines[1]!.procedures as unknown[]).length).toBeGreaterThan(1);
+    expect(lines[2]).toMatchObject({ intent: 'emergency', procedures: [] });
+    expect(String(lines[2]!.reply)).toMatch(/^114/);
+  });
+
+  it('reads one question per line from stdin when none are given', async () => {
+    const { code, stdout } = await runCli(['scripts/ask.ts', '--json'], 'xin chào\n\nlàm hộ chiếu ở đâu\n');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { intent: string });
+    expect(lines.map((l) => l.intent)).toEqual(['greeting', 'procedure']);
+  });
+});
+
+describe('npm run content:check', () => {
+  it('passes on the shipped content', async () => {
+    const { code, stdout } = await runCli(['scripts/content-check.ts']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/0 errors/);
+  });
+
+  it('fails, naming the file, on a broken content folder', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'content-'));
+    mkdirSync(join(root, 'procedures'));
+    writeFileSync(join(root, 'procedures', 'sai.yaml'), 'id: sai\ntitle: x\n');
+    const { code, stdout } = await runCli(['scripts/content-check.ts', root]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/ERROR .*sai\.yaml/);
+  });
+});
