@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
+import express from 'express';
+import { requireAdminToken } from './admin/auth.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
@@ -113,9 +115,15 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const route = bot.route;
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
 
+  // Staff JSON API: every route under /admin/api needs the bearer token (staff sessions come later).
+  const adminApi = express.Router();
+  adminApi.use(express.json({ limit: '1mb' }), requireAdminToken(config.adminToken));
+  // (features mount their routers on adminApi below)
+
   const routers = [
     createWebhookRouter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, inbox, clock, logger, onStored: () => dispatcher.kick() }),
     createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox }),
+    express.Router().use('/admin/api', adminApi),
   ];
   if (fakeZalo) {
     routers.push(createSimulatorRouter({ fake: fakeZalo, appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, oaId: DEMO_OA_ID }));

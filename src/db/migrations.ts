@@ -87,4 +87,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX question_log_at ON question_log(at);
   `,
+  // 3: petitions (phản ánh, kiến nghị)
+  ``,
+  // 4: broadcasts — followers, posts, deliveries
+  ``,
 ];
