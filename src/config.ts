@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 
 // The only module that reads the environment. Everything else receives a frozen Config.
@@ -13,6 +14,16 @@ const timeZone = z.string().refine((tz) => {
     return false;
   }
 }, 'is not a known IANA time zone (e.g. Asia/Ho_Chi_Minh)');
+
+// Broadcasts: quiet hours are "HH:MM-HH:MM" in APP_TIMEZONE (may cross midnight), or "off".
+const QUIET_HOURS = /^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-3]):([0-5]\d)$/;
+const quietHours = z
+  .string()
+  .trim()
+  .refine((v) => v.toLowerCase() === 'off' || (QUIET_HOURS.test(v) && v.replace(/\s/g, '').split('-')[0] !== v.replace(/\s/g, '').split('-')[1]), {
+    message: 'must be "HH:MM-HH:MM" with two different times (e.g. 22:00-06:00) or "off"',
+  });
+const cronExpression = z.string().trim().refine((v) => isValidCron(v), { message: 'is not a valid cron expression (5 fields, or 6 with seconds)' });
 
 const envSchema = z.object({
   BOT_MODE: z.preprocess(emptyToUndefined, z.enum(['demo', 'live']).default('demo')),
@@ -38,7 +49,13 @@ const envSchema = z.object({
   UNIT_HOTLINE: optionalString,
   CONTENT_DIR: z.preprocess(emptyToUndefined, z.string().default('./content')),
 
+  PETITION_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(36500).default(730)),
   OUTBOX_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+
+  BROADCAST_TICK: z.preprocess(emptyToUndefined, cronExpression.default('* * * * *')),
+  BROADCAST_RATE_PER_SEC: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(1000).default(20)),
+  BROADCAST_QUIET_HOURS: z.preprocess(emptyToUndefined, quietHours.default('22:00-06:00')),
+  BROADCAST_GRACE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_080).default(120)),
 });
 
 export type BotMode = 'demo' | 'live';
@@ -66,6 +83,30 @@ export interface Config {
   unit: { name: string; hotline: string | undefined };
   contentDir: string;
   outboxConcurrency: number;
+  broadcasts: BroadcastConfig;
+  /** Days after a petition is closed before its personal fields are erased. */
+  petitionRetentionDays: number;
+}
+
+/** A daily local-time window, in minutes after local midnight; start > end crosses midnight. */
+export interface QuietHoursWindow {
+  startMinute: number;
+  endMinute: number;
+}
+
+/** Scheduled broadcasts: cron tick, send rate, quiet hours (undefined = off) and the grace for late posts. */
+export interface BroadcastConfig {
+  tick: string;
+  ratePerSec: number;
+  quietHours: QuietHoursWindow | undefined;
+  graceMinutes: number;
+}
+
+/** "22:00-06:00" → minutes after midnight; "off" → undefined. The value is already validated by the schema. */
+function parseQuietHours(value: string): QuietHoursWindow | undefined {
+  const m = QUIET_HOURS.exec(value);
+  if (!m) return undefined;
+  return Object.freeze({ startMinute: Number(m[1]) * 60 + Number(m[2]), endMinute: Number(m[3]) * 60 + Number(m[4]) });
 }
 
 /** A configuration error that names the offending keys. */
@@ -129,6 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     unit: Object.freeze({ name: e.UNIT_NAME, hotline: e.UNIT_HOTLINE }),
     contentDir: e.CONTENT_DIR,
     outboxConcurrency: e.OUTBOX_CONCURRENCY,
+    broadcasts: Object.freeze({
+      tick: e.BROADCAST_TICK,
+      ratePerSec: e.BROADCAST_RATE_PER_SEC,
+      quietHours: parseQuietHours(e.BROADCAST_QUIET_HOURS),
+      graceMinutes: e.BROADCAST_GRACE_MINUTES,
+    }),
+    petitionRetentionDays: e.PETITION_RETENTION_DAYS,
   });
 }
 

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
+import cron from 'node-cron';
+import { createPetitionAdminRouter } from './petitions/admin-routes.ts';
+import type { PetitionService } from './petitions/petition-service.ts';
 import { requireAdminToken } from './admin/auth.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -42,6 +45,8 @@ export interface RunningBot {
   logger: Logger;
   client: ZaloClient;
   fakeZalo: FakeZalo | undefined;
+  /** Petition rules (tests and scripts seed and inspect through them). */
+  petitions: PetitionService;
   /** Processes every pending inbox event now (tests). */
   drainInbox(): Promise<number>;
   close(): Promise<void>;
@@ -111,7 +116,21 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
 
   const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}) });
-  const bot = createBot({ db, contentDir: config.contentDir, timeZone: config.timeZone, hotline: config.unit.hotline });
+  const bot = createBot({
+    db,
+    contentDir: config.contentDir,
+    timeZone: config.timeZone,
+    hotline: config.unit.hotline,
+    unitName: config.unit.name,
+    retentionDays: config.petitionRetentionDays,
+    inbox,
+    outbox,
+    users,
+    onEnqueued: () => worker.kick(),
+    i18n,
+    clock,
+    logger,
+  });
   const route = bot.route;
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
 
@@ -119,6 +138,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), requireAdminToken(config.adminToken));
   // (features mount their routers on adminApi below)
+  adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
 
   const routers = [
     createWebhookRouter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, inbox, clock, logger, onStored: () => dispatcher.kick() }),
@@ -141,6 +161,16 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
 
   worker.start();
   dispatcher.start();
+  // Retention: personal fields of petitions closed long ago are erased at start and then daily.
+  const runRetention = () => {
+    try {
+      bot.petitions.runRetention();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'Petition retention job failed; it runs again tomorrow');
+    }
+  };
+  runRetention();
+  const retentionJob = cron.schedule('17 3 * * *', runRetention, { timezone: config.timeZone, name: 'petition-retention' });
   const tokenTimer = setInterval(() => {
     tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
   }, TOKEN_CHECK_MS);
@@ -158,10 +188,12 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     logger,
     client,
     fakeZalo,
+    petitions: bot.petitions,
     drainInbox: () => dispatcher.drain(),
     close() {
       closing ??= (async () => {
         clearInterval(tokenTimer);
+        await retentionJob.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await dispatcher.stop();

@@ -23,3 +23,28 @@ export function localParts(d: Date, timeZone: string): { year: number; month: nu
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? '0');
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
+
+/** The instant (epoch ms) when a local wall-clock time occurs in a time zone. */
+export function zonedTimeToEpoch(
+  parts: { year: number; month: number; day: number; hour?: number; minute?: number },
+  timeZone: string,
+): number {
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour ?? 0, parts.minute ?? 0);
+  // The zone's offset at that moment: local wall time read back, minus UTC.
+  const seen = localParts(new Date(wall), timeZone);
+  const offset = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - wall;
+  return wall - offset;
+}
+
+/** Epoch ms of the local midnight that starts the day of `d`. */
+export function startOfLocalDay(d: Date, timeZone: string): number {
+  const p = localParts(d, timeZone);
+  return zonedTimeToEpoch({ year: p.year, month: p.month, day: p.day }, timeZone);
+}
+
+/** "dd/mm/yyyy HH:mm" in a time zone. */
+export function formatLocalDateTime(d: Date, timeZone: string): string {
+  const p = localParts(d, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(p.day)}/${two(p.month)}/${p.year} ${two(p.hour)}:${two(p.minute)}`;
+}

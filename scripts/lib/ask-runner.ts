@@ -9,6 +9,10 @@ import type { Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/open.ts';
 import { createI18n, type I18n } from '../../src/i18n/index.ts';
 import type { OutgoingMessage } from '../../src/messages.ts';
+import { createInboxRepository } from '../../src/queue/inbox-repository.ts';
+import { createOutboxRepository } from '../../src/queue/outbox-repository.ts';
+import { createUserRepository } from '../../src/users/user-repository.ts';
+import pino from 'pino';
 
 /** What `ask --json` prints for one question. */
 export interface AskResult {
@@ -37,8 +41,22 @@ export function replyText(replies: OutgoingMessage[]): string {
 export function createAskRunner(config: Config, clock: Clock = systemClock): AskRunner {
   const dir = mkdtempSync(join(tmpdir(), 'zalo-bot-ask-'));
   const db: Db = openDatabase(join(dir, 'ask.db'));
-  const bot = createBot({ db, contentDir: config.contentDir, timeZone: config.timeZone, hotline: config.unit.hotline });
   const i18n: I18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
+  const bot = createBot({
+    db,
+    contentDir: config.contentDir,
+    timeZone: config.timeZone,
+    hotline: config.unit.hotline,
+    unitName: config.unit.name,
+    retentionDays: config.petitionRetentionDays,
+    inbox: createInboxRepository(db),
+    outbox: createOutboxRepository(db),
+    users: createUserRepository(db),
+    onEnqueued: () => undefined,
+    i18n,
+    clock,
+    logger: pino({ level: 'silent' }),
+  });
   let seq = 0;
   return {
     bot,

@@ -1,32 +1,59 @@
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { createQuestionLog, type QuestionLog } from '../analytics/question-log.ts';
+import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
+import { isLanguage, type I18n } from '../i18n/index.ts';
+import { createPetitionRepository, type PetitionRepository } from '../petitions/petition-repository.ts';
+import { createPetitionService, type PetitionService } from '../petitions/petition-service.ts';
 import { loadProcedureFiles } from '../procedures/content-loader.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
+import type { InboxRepository } from '../queue/inbox-repository.ts';
+import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import { loadLexicon } from '../text/lexicon.ts';
-import type { Route } from './context.ts';
+import type { UserRepository } from '../users/user-repository.ts';
+import type { BotContext, Route } from './context.ts';
+import { createFlowStore, type FlowStore } from './flow-store.ts';
+import { createConversation } from './handlers/conversation.ts';
 import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
+import { createPetitionFlow } from './handlers/petition-flow.ts';
 import { createProcedureHandlers } from './handlers/procedures.ts';
 import { createChatNowHandler, createWelcomeHandler } from './handlers/welcome.ts';
 import { createUnderstander, type Understander } from './intents.ts';
 import { createRouter, type RoutedReply } from './router.ts';
 import { createSessionStore, type SessionStore } from './session.ts';
-import type { BotContext } from './context.ts';
 
 export interface BotDeps {
   db: Db;
   contentDir: string;
   timeZone: string;
   hotline: string | undefined;
+  unitName: string;
+  retentionDays: number;
+  inbox: InboxRepository;
+  outbox: OutboxRepository;
+  users: UserRepository;
+  /** Wakes the outbox worker after messages are enqueued outside a webhook (staff replies). */
+  onEnqueued: () => void;
+  i18n: I18n;
+  clock: Clock;
+  logger: Logger;
+  /** More stores to clear when a citizen asks to erase their data. */
+  erasers?: ((userId: string) => void)[];
+  /** Routes placed before the conversation (e.g. broadcast opt-out). */
+  extraRoutes?: Route[];
 }
 
-/** The conversation side of the bot, independent of HTTP: load content, build the routing table. */
+/** The conversation side of the bot, independent of HTTP: content, intent layer, handlers, routing table. */
 export interface Bot {
   route(ctx: BotContext): Promise<RoutedReply>;
   understander: Understander;
   index: ProcedureIndex;
   sessions: SessionStore;
+  flows: FlowStore;
   questions: QuestionLog;
+  petitions: PetitionService;
+  petitionRepo: PetitionRepository;
 }
 
 /** Loads content/ (failing loudly on invalid files) and wires the handlers into the routing table. */
@@ -40,17 +67,54 @@ export function createBot(deps: BotDeps): Bot {
   const index = createProcedureIndex(procedures, lexicon);
   const understander = createUnderstander(lexicon, index);
   const sessions = createSessionStore(deps.db);
+  const flows = createFlowStore(deps.db);
   const questions = createQuestionLog(deps.db);
-  const procedureHandlers = createProcedureHandlers({ understander, index, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  const petitionRepo = createPetitionRepository(deps.db);
+  const petitions = createPetitionService({
+    repo: petitionRepo,
+    outbox: deps.outbox,
+    onEnqueued: deps.onEnqueued,
+    i18n: deps.i18n,
+    languageOf: (userId) => {
+      const stored = deps.users.get(userId)?.language;
+      return isLanguage(stored) ? stored : 'vi';
+    },
+    clock: deps.clock,
+    timeZone: deps.timeZone,
+    retentionDays: deps.retentionDays,
+    logger: deps.logger,
+    erasers: [
+      (userId) => flows.clear(userId),
+      (userId) => sessions.clear(userId),
+      (userId) => deps.users.delete(userId),
+      (userId) => deps.inbox.forgetUser(userId),
+      (userId) => deps.outbox.forgetUser(userId),
+      ...(deps.erasers ?? []),
+    ],
+  });
+  const procedureHandlers = createProcedureHandlers({ index, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  const petitionFlow = createPetitionFlow({
+    flows,
+    service: petitions,
+    index,
+    understander,
+    timeZone: deps.timeZone,
+    retentionDays: deps.retentionDays,
+    unitName: deps.unitName,
+  });
+  const conversation = createConversation({ understander, procedures: procedureHandlers, petitions: petitionFlow, questions });
 
   // The routing table: read top to bottom, the first match wins.
   const routes: Route[] = [
     { name: 'follow', match: (c) => c.event.type === 'follow', handle: createWelcomeHandler(deps.hotline) },
     { name: 'chatnow', match: (c) => c.event.type === 'click_chatnow', handle: createChatNowHandler(deps.hotline) },
+    { name: 'withdraw', match: (c) => c.event.type === 'withdraw', handle: (c) => conversation.withdraw(c) },
+    ...(deps.extraRoutes ?? []),
+    { name: 'petition_media', match: (c) => (c.event.type === 'image' || c.event.type === 'submit_info') && conversation.inFlow(c), handle: (c) => conversation.handleFlowEvent(c) },
     { name: 'location', match: (c) => c.event.type === 'location', handle: locationHandler },
     { name: 'submit_info', match: (c) => c.event.type === 'submit_info', handle: submitInfoHandler },
     { name: 'non_text', match: (c) => c.event.type === 'image' || c.event.type === 'attachment', handle: nonTextHandler },
-    { name: 'conversation', match: (c) => c.event.type === 'text' && c.text.trim().length > 0, handle: (c) => procedureHandlers.handleText(c) },
+    { name: 'conversation', match: (c) => c.event.type === 'text' && c.text.trim().length > 0, handle: (c) => conversation.handleText(c) },
   ];
-  return { route: createRouter(routes), understander, index, sessions, questions };
+  return { route: createRouter(routes), understander, index, sessions, flows, questions, petitions, petitionRepo };
 }

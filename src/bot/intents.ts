@@ -35,6 +35,8 @@ export interface Understanding {
   aspect: Aspect | undefined;
   /** Where to go instead (out_of_scope); '' when the topic has nothing to do with any agency. */
   outOfScopeWhere: string | undefined;
+  /** The citizen asks to erase their personal data ("xóa dữ liệu của tôi"). */
+  eraseRequest: boolean;
 }
 
 export interface Understander {
@@ -89,6 +91,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         hits: [],
         aspect: detectAspect(query, lexicon),
         outOfScopeWhere: undefined,
+        eraseRequest: false,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -96,6 +99,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       if (emergency.numbers.length > 0) {
         return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
       }
+      if (lexicon.eraseData.test(f, raw)) return { ...base, eraseRequest: true };
       if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
       if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
       const code = findPetitionCode(query.folded);

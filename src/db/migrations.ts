@@ -87,8 +87,154 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX question_log_at ON question_log(at);
   `,
-  // 3: petitions (phản ánh, kiến nghị)
-  ``,
+  // 3: petitions (phản ánh, kiến nghị) and multi-step conversation flows
+  `
+  CREATE TABLE conversation_flows (
+    user_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE petition_sequences (
+    year INTEGER PRIMARY KEY,
+    last INTEGER NOT NULL
+  );
+
+  CREATE TABLE petitions (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    user_id TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('phan_anh','kien_nghi')),
+    topic TEXT NOT NULL CHECK (topic IN ('procedure','conduct','other')),
+    procedure_id TEXT,
+    content TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'vi',
+    needs_translation INTEGER NOT NULL DEFAULT 0,
+    name TEXT,
+    phone TEXT,
+    address TEXT,
+    status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received','processing','answered','forwarded','rejected')),
+    public_reply TEXT,
+    consent_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    closed_at INTEGER,
+    anonymized_at INTEGER
+  );
+  CREATE INDEX petitions_created ON petitions(created_at);
+  CREATE INDEX petitions_user ON petitions(user_id, created_at);
+  CREATE INDEX petitions_status ON petitions(status, created_at);
+  CREATE INDEX petitions_closed ON petitions(closed_at) WHERE anonymized_at IS NULL;
+
+  CREATE TABLE petition_attachments (
+    id INTEGER PRIMARY KEY,
+    petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX petition_attachments_petition ON petition_attachments(petition_id);
+
+  -- Append-only: who changed what, when. Triggers refuse edits and deletions.
+  CREATE TABLE petition_history (
+    id INTEGER PRIMARY KEY,
+    petition_id INTEGER NOT NULL REFERENCES petitions(id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    note TEXT,
+    reply TEXT
+  );
+  CREATE INDEX petition_history_petition ON petition_history(petition_id, id);
+  CREATE TRIGGER petition_history_no_update BEFORE UPDATE ON petition_history
+    BEGIN SELECT RAISE(ABORT, 'petition history is append-only'); END;
+  CREATE TRIGGER petition_history_no_delete BEFORE DELETE ON petition_history
+    BEGIN SELECT RAISE(ABORT, 'petition history is append-only'); END;
+
+  CREATE TABLE pii_exports (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    range_from TEXT,
+    range_to TEXT,
+    status_filter TEXT,
+    format TEXT NOT NULL,
+    rows INTEGER
+  );
+  `,
   // 4: broadcasts — followers, posts, deliveries
-  ``,
+  // Followers are the users rows with is_follower = 1 (kept by the dispatcher and the follower sync); only what
+  // broadcasts add lives here. Times are epoch ms; send_at is an instant, shown in APP_TIMEZONE.
+  // A delivery's recipient is a follower's user id, or '*' for an article broadcast (one send to the whole audience):
+  // the unique (post_id, recipient) row is the send ledger that makes every send at-most-once.
+  `
+  CREATE TABLE broadcast_opt_outs (
+    user_id TEXT PRIMARY KEY,
+    opted_out_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE follower_tags (
+    user_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, tag)
+  );
+  CREATE INDEX follower_tags_tag ON follower_tags(tag, user_id);
+
+  CREATE TABLE broadcast_posts (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL CHECK (length(body) <= 2000),
+    image_url TEXT,
+    link_url TEXT,
+    mode TEXT NOT NULL CHECK (mode IN ('message','article')),
+    audience_tag TEXT,
+    send_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft','scheduled','sending','sent','partially_sent','failed','missed','cancelled')),
+    created_by TEXT NOT NULL,
+    approved_by TEXT,
+    plan_key TEXT UNIQUE,
+    plan_json TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    resume_at INTEGER,
+    audience_frozen_at INTEGER,
+    article_token TEXT,
+    article_id TEXT,
+    last_error_code INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+  );
+  CREATE INDEX broadcast_posts_due ON broadcast_posts(status, send_at);
+
+  CREATE TABLE broadcast_deliveries (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES broadcast_posts(id),
+    recipient TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending','sending','sent','failed','out_of_window','unknown','skipped','cancelled')),
+    error_code INTEGER,
+    error TEXT,
+    zalo_message_id TEXT,
+    created_at INTEGER NOT NULL,
+    attempted_at INTEGER,
+    finished_at INTEGER,
+    UNIQUE (post_id, recipient)
+  );
+  CREATE INDEX broadcast_deliveries_queue ON broadcast_deliveries(post_id, status, id);
+
+  CREATE TABLE broadcast_post_history (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES broadcast_posts(id),
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT
+  );
+  CREATE INDEX broadcast_post_history_post ON broadcast_post_history(post_id, id);
+  `,
 ];

@@ -22,6 +22,8 @@ export interface InboxRepository {
   markFailed(id: number, at: number, error: string, maxAttempts: number): void;
   countPending(): number;
   lastReceivedAt(): number | undefined;
+  /** Deletes the raw events of a user (erasure on request); the keys stay so redeliveries are still ignored. */
+  forgetUser(userId: string): void;
 }
 
 /** SQLite inbox: the unique event_key makes redelivered events a no-op. */
@@ -40,6 +42,7 @@ export function createInboxRepository(db: Db): InboxRepository {
   const countPending = db.prepare(`SELECT count(*) AS n FROM inbox WHERE status = 'pending'`).pluck();
   // Newest row by primary key: max(received_at) would scan the whole (ever-growing) table on every /healthz.
   const lastReceived = db.prepare(`SELECT received_at FROM inbox ORDER BY id DESC LIMIT 1`).pluck();
+  const forget = db.prepare(`UPDATE inbox SET payload = '{}', user_id = NULL WHERE user_id = ?`);
   return {
     insert: (r) => insert.run(r.eventKey, r.eventName, r.userId ?? null, r.payload, r.receivedAt).changes === 1,
     pending: (limit) => pending.all(limit) as InboxRow[],
@@ -48,5 +51,6 @@ export function createInboxRepository(db: Db): InboxRepository {
     markFailed: (id, at, error, maxAttempts) => void failed.run(error.slice(0, 500), at, maxAttempts, id),
     countPending: () => countPending.get() as number,
     lastReceivedAt: () => (lastReceived.get() as number | null) ?? undefined,
+    forgetUser: (userId) => void forget.run(userId),
   };
 }

@@ -40,6 +40,8 @@ export interface OutboxRepository {
   recoverInFlight(now: number): number;
   counts(): { pending: number; failed: number; held: number };
   nextDueAt(): number | undefined;
+  /** Deletes every message to a user that is not in flight (erasure on request). */
+  forgetUser(userId: string): void;
 }
 
 /** SQLite outbox. */
@@ -64,6 +66,7 @@ export function createOutboxRepository(db: Db): OutboxRepository {
     `SELECT sum(status = 'pending' OR status = 'sending') AS pending, sum(status = 'failed') AS failed, sum(status = 'held') AS held FROM outbox`,
   );
   const nextDue = db.prepare(`SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'`).pluck();
+  const forget = db.prepare(`DELETE FROM outbox WHERE user_id = ? AND status <> 'sending'`);
 
   const enqueue = db.transaction((messages: NewOutboxMessage[], now: number) => {
     let added = 0;
@@ -95,5 +98,6 @@ export function createOutboxRepository(db: Db): OutboxRepository {
       return { pending: c.pending ?? 0, failed: c.failed ?? 0, held: c.held ?? 0 };
     },
     nextDueAt: () => (nextDue.get() as number | null) ?? undefined,
+    forgetUser: (userId) => void forget.run(userId),
   };
 }

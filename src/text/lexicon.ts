@@ -31,6 +31,7 @@ const intentsSchema = z.strictObject({
   complaint: z.strictObject({ phrases: phraseList }),
   petition: z.strictObject({ phrases: phraseList }),
   greeting: z.strictObject({ phrases: phraseList }),
+  erase_data: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
@@ -75,6 +76,7 @@ export interface Lexicon {
   complaint: PhraseMatcher;
   petition: PhraseMatcher;
   greeting: PhraseMatcher;
+  eraseData: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
@@ -173,6 +175,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     complaint: compilePhrases(intents.complaint.phrases),
     petition: compilePhrases(intents.petition.phrases),
     greeting: compilePhrases(intents.greeting.phrases),
+    eraseData: compilePhrases(intents.erase_data.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),

@@ -15,6 +15,8 @@ export interface UserRepository {
   setFollower(userId: string, following: boolean, at: number): void;
   get(userId: string): UserRow | undefined;
   setLanguage(userId: string, language: string): void;
+  /** Forgets the user entirely (erasure on request). */
+  delete(userId: string): void;
 }
 
 /** SQLite users table. */
@@ -30,11 +32,13 @@ export function createUserRepository(db: Db): UserRepository {
   );
   const get = db.prepare(`SELECT * FROM users WHERE user_id = ?`);
   const lang = db.prepare(`UPDATE users SET language = ? WHERE user_id = ?`);
+  const del = db.prepare(`DELETE FROM users WHERE user_id = ?`);
   return {
     touch: (userId, at) => void touch.run(userId, at, at),
     setFollower: (userId, following, at) =>
       void follow.run(userId, at, following ? 1 : 0, following ? at : null, following ? null : at),
     get: (userId) => get.get(userId) as UserRow | undefined,
     setLanguage: (userId, language) => void lang.run(language, userId),
+    delete: (userId) => void del.run(userId),
   };
 }

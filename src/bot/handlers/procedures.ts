@@ -16,7 +16,7 @@ import type { Aspect } from '../../text/lexicon.ts';
 import { tokenize } from '../../text/normalize.ts';
 import { localDate } from '../../time.ts';
 import type { BotContext, HandlerOutcome, ProcedureRef } from '../context.ts';
-import type { Understander, Understanding } from '../intents.ts';
+import type { Understanding } from '../intents.ts';
 import type { SessionStore } from '../session.ts';
 import { mainMenu } from './menu.ts';
 
@@ -25,7 +25,6 @@ const PAGE_SIZE = 4; // Zalo shows 5 buttons: 4 items and "Xem thêm"
 const BUTTON_TITLE_MAX = 40;
 
 export interface ProcedureHandlerDeps {
-  understander: Understander;
   index: ProcedureIndex;
   sessions: SessionStore;
   questions: QuestionLog;
@@ -53,7 +52,7 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
   return undefined;
 }
 
-/** Procedure Q&A: intents, search, answers, follow-ups and the browsing menu. */
+/** Procedure Q&A and the simple intents: answers, follow-ups, the browsing menu, emergency and routing replies. */
 export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   const fields = [...new Set(deps.index.all().map((p) => p.field))];
   const today = (ctx: BotContext) => localDate(ctx.now, deps.timeZone);
@@ -158,10 +157,6 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
         return { replies: [text(t('intent.crimeReport', { hotlineLine: hotlineLine(t) }), [{ kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'crime_report' };
       case 'complaint':
         return { replies: [text(t('intent.complaint', { hotlineLine: hotlineLine(t) }))], intent: 'complaint' };
-      case 'petition':
-        return { replies: [text(t('intent.petitionSoon', { hotlineLine: hotlineLine(t) }))], intent: 'petition' };
-      case 'petition_status':
-        return { replies: [text(t('intent.statusSoon', { hotlineLine: hotlineLine(t) }))], intent: 'petition_status' };
       case 'greeting':
         return { replies: [text(t('greeting.hello')), mainMenu(t, deps.hotline)], intent: 'greeting' };
       case 'menu':
@@ -199,15 +194,9 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   }
 
   return {
-    /** Button taps (#cmd:…) that belong to procedures. */
+    /** Button taps (#cmd:…) that belong to procedures; undefined when the payload is not theirs. */
     command,
-    /** Free text. */
-    handleText(ctx: BotContext): Outcome {
-      const fromButton = ctx.text.startsWith('#cmd:') ? command(ctx) : undefined;
-      const outcome = fromButton ?? message(ctx, deps.understander.understand(ctx.text));
-      deps.questions.recordAnswered(outcome.intent, outcome.procedures?.[0]?.id, ctx.now.getTime());
-      return outcome;
-    },
-    fieldsMenu,
+    /** A typed message, once the intent layer has read it. */
+    message,
   };
 }

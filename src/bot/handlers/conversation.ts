@@ -1,0 +1,52 @@
+import type { QuestionLog } from '../../analytics/question-log.ts';
+import type { BotContext, HandlerOutcome } from '../context.ts';
+import type { Understander } from '../intents.ts';
+import { CMD } from './menu.ts';
+import type { PetitionFlow } from './petition-flow.ts';
+import type { createProcedureHandlers } from './procedures.ts';
+
+export interface ConversationDeps {
+  understander: Understander;
+  procedures: ReturnType<typeof createProcedureHandlers>;
+  petitions: PetitionFlow;
+  questions: QuestionLog;
+}
+
+type Outcome = HandlerOutcome & { intent: string };
+
+/**
+ * Every text message: our buttons first, then the intent layer. An emergency is answered before anything
+ * else, even in the middle of a petition; a running petition intake takes the rest of its messages.
+ */
+export function createConversation(deps: ConversationDeps) {
+  function route(ctx: BotContext): Outcome {
+    const typed = ctx.text;
+    if (typed.startsWith('#pa:')) return deps.petitions.handle(ctx);
+    if (typed === CMD.petition) return deps.petitions.start(ctx);
+    if (typed === CMD.status) return deps.petitions.status(ctx, undefined);
+    if (typed.startsWith('#cmd:')) {
+      const fromButton = deps.procedures.command(ctx);
+      if (fromButton) return fromButton;
+    }
+    const u = deps.understander.understand(typed);
+    if (u.intent === 'emergency') return deps.procedures.message(ctx, u);
+    if (u.eraseRequest) return deps.petitions.erase(ctx);
+    if (deps.petitions.active(ctx)) return deps.petitions.handle(ctx);
+    if (u.intent === 'petition') return deps.petitions.start(ctx);
+    if (u.intent === 'petition_status') return deps.petitions.status(ctx, u.petitionCode);
+    return deps.procedures.message(ctx, u);
+  }
+
+  return {
+    handleText(ctx: BotContext): Outcome {
+      const outcome = route(ctx);
+      deps.questions.recordAnswered(outcome.intent, outcome.procedures?.[0]?.id, ctx.now.getTime());
+      return outcome;
+    },
+    /** Images and Zalo's shared-info form belong to a running petition intake, if there is one. */
+    inFlow: (ctx: BotContext) => deps.petitions.active(ctx),
+    handleFlowEvent: (ctx: BotContext) => deps.petitions.handle(ctx),
+    /** Zalo's user_withdraw: the citizen withdrew consent, so their data goes. */
+    withdraw: (ctx: BotContext): Outcome => deps.petitions.erase(ctx),
+  };
+}

@@ -1,0 +1,360 @@
+import type { Translate } from '../../i18n/index.ts';
+import { queryButton, text, type OutgoingMessage } from '../../messages.ts';
+import { findPersonalNumbers, normalizeVietnameseMobile } from '../../petitions/contact.ts';
+import type { PetitionKind, PetitionTopic } from '../../petitions/petition-repository.ts';
+import type { PetitionService } from '../../petitions/petition-service.ts';
+import { MAX_PETITIONS_PER_DAY } from '../../petitions/petition-service.ts';
+import type { ProcedureIndex } from '../../procedures/search.ts';
+import { detectLanguage } from '../../text/expand.ts';
+import { normalizeText } from '../../text/normalize.ts';
+import { formatLocalDateTime } from '../../time.ts';
+import type { BotContext, HandlerOutcome } from '../context.ts';
+import type { FlowStore } from '../flow-store.ts';
+import type { Understander } from '../intents.ts';
+
+export const PETITION_FLOW = 'petition';
+const FLOW_TTL_MS = 24 * 3600_000;
+const MIN_CONTENT = 20;
+const MAX_CONTENT = 2000;
+
+type Step = 'consent' | 'kind' | 'topic' | 'procedure' | 'procedure_pick' | 'content' | 'name' | 'phone' | 'address' | 'confirm' | 'edit';
+
+/** The intake in progress, saved after every message. */
+export interface PetitionDraft {
+  step: Step;
+  consentAt?: number;
+  kind?: PetitionKind;
+  topic?: PetitionTopic;
+  procedureId?: string;
+  choices?: string[];
+  parts: string[];
+  attachments: { type: string; url: string }[];
+  name?: string;
+  phone?: string;
+  address?: string;
+  /** Editing one field from the summary: go back to it afterwards. */
+  returnToConfirm?: boolean;
+}
+
+const CMD = (s: string) => `#pa:${s}`;
+const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi']);
+const YES = new Set(['dong y', 'co', 'ok', 'yes', 'dong y a', 'uh', 'u']);
+const NO = new Set(['khong', 'khong dong y', 'ko', 'no', 'k']);
+
+export interface PetitionFlowDeps {
+  flows: FlowStore;
+  service: PetitionService;
+  index: ProcedureIndex;
+  understander: Understander;
+  timeZone: string;
+  retentionDays: number;
+  unitName: string;
+}
+
+type Outcome = HandlerOutcome & { intent: string };
+
+/** Guided intake of a petition in chat, status lookups by code, and erasure on request. */
+export function createPetitionFlow(deps: PetitionFlowDeps) {
+  const content = (d: PetitionDraft) => d.parts.join('\n').trim();
+  const save = (ctx: BotContext, d: PetitionDraft) => deps.flows.set(ctx.userId, PETITION_FLOW, d, ctx.now.getTime());
+  const out = (replies: OutgoingMessage[]): Outcome => ({ replies, intent: 'petition' });
+  const cancelButton = (t: Translate) => queryButton(t('petition.buttons.cancel'), CMD('cancel'));
+
+  function prompt(t: Translate, d: PetitionDraft): OutgoingMessage {
+    switch (d.step) {
+      case 'consent':
+        return text(t('petition.consent', { retentionDays: deps.retentionDays }), [
+          queryButton(t('petition.buttons.agree'), CMD('consent:yes')),
+          queryButton(t('petition.buttons.disagree'), CMD('consent:no')),
+        ]);
+      case 'kind':
+        return text(t('petition.kindAsk'), [
+          queryButton(t('petition.buttons.phanAnh'), CMD('kind:phan_anh')),
+          queryButton(t('petition.buttons.kienNghi'), CMD('kind:kien_nghi')),
+          cancelButton(t),
+        ]);
+      case 'topic':
+        return text(t('petition.topicAsk'), [
+          queryButton(t('petition.buttons.topicProcedure'), CMD('topic:procedure')),
+          queryButton(t('petition.buttons.topicConduct'), CMD('topic:conduct')),
+          queryButton(t('petition.buttons.topicOther'), CMD('topic:other')),
+          cancelButton(t),
+        ]);
+      case 'procedure':
+        return text(t('petition.procedureAsk'), [queryButton(t('petition.buttons.skip'), CMD('proc:none')), cancelButton(t)]);
+      case 'procedure_pick': {
+        const procs = (d.choices ?? []).map((id) => deps.index.get(id)).filter((p) => p !== undefined);
+        return text(t('petition.procedurePick', { list: procs.map((p, i) => `${i + 1}. ${p.title}`).join('\n') }), [
+          ...procs.map((p, i) => queryButton(`${i + 1}. ${p.title}`.slice(0, 40), CMD(`proc:${p.id}`))),
+          queryButton(t('petition.buttons.notListed'), CMD('proc:none')),
+        ]);
+      }
+      case 'content':
+        return text(t('petition.contentAsk'), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)]);
+      case 'name':
+        return text(t('petition.nameAsk'), [queryButton(t('petition.buttons.zaloInfo'), CMD('zalo_info')), cancelButton(t)]);
+      case 'phone':
+        return text(t('petition.phoneAsk'), [cancelButton(t)]);
+      case 'address':
+        return text(t('petition.addressAsk'), [cancelButton(t)]);
+      case 'confirm':
+        return summary(t, d);
+      case 'edit':
+        return text(t('petition.editAsk'), [
+          queryButton(t('petition.buttons.editContent'), CMD('edit:content')),
+          queryButton(t('petition.buttons.editName'), CMD('edit:name')),
+          queryButton(t('petition.buttons.editPhone'), CMD('edit:phone')),
+          queryButton(t('petition.buttons.editAddress'), CMD('edit:address')),
+          queryButton(t('petition.buttons.editKind'), CMD('edit:kind')),
+        ]);
+    }
+  }
+
+  function summary(t: Translate, d: PetitionDraft): OutgoingMessage {
+    const proc = d.procedureId ? deps.index.get(d.procedureId) : undefined;
+    const body = content(d);
+    return text(
+      t('petition.summary', {
+        kind: d.kind ? t(`petition.kind.${d.kind}`) : '',
+        topic: proc ? t('petition.topicProcedure', { title: proc.title }) : d.topic ? t(`petition.topic.${d.topic}`) : '',
+        content: body.length > 600 ? `${body.slice(0, 600)}…` : body,
+        images: d.attachments.length > 0 ? String(d.attachments.length) : t('petition.none'),
+        name: d.name ?? '',
+        phone: d.phone ?? '',
+        address: d.address ?? '',
+      }),
+      [queryButton(t('petition.buttons.send'), CMD('submit')), queryButton(t('petition.buttons.edit'), CMD('edit')), cancelButton(t)],
+    );
+  }
+
+  /** Moves to `step`, or back to the summary when a field was being edited. */
+  function advance(ctx: BotContext, d: PetitionDraft, step: Step, before: OutgoingMessage[] = []): Outcome {
+    const next: PetitionDraft = d.returnToConfirm && step !== 'content' ? { ...d, step: nextMissing(d) } : { ...d, step };
+    if (next.step === 'confirm') next.returnToConfirm = false;
+    save(ctx, next);
+    return out([...before, prompt(ctx.t, next)]);
+  }
+
+  /** After contact details arrive (typed or from Zalo), the first one still missing, else the summary. */
+  function nextMissing(d: PetitionDraft): Step {
+    if (!d.name) return 'name';
+    if (!d.phone) return 'phone';
+    if (!d.address) return 'address';
+    return 'confirm';
+  }
+
+  function submit(ctx: BotContext, d: PetitionDraft): Outcome {
+    const body = content(d);
+    const language = detectLanguage(body, normalizeText(body));
+    const result = deps.service.submit({
+      userId: ctx.userId,
+      kind: d.kind!,
+      topic: d.topic!,
+      procedureId: d.procedureId,
+      content: body,
+      language,
+      // Petitions are recorded in Vietnamese: Khmer or English ones are flagged for staff to translate.
+      needsTranslation: language !== 'vi',
+      name: d.name!,
+      phone: d.phone!,
+      address: d.address!,
+      consentAt: d.consentAt!,
+      attachments: d.attachments,
+    });
+    deps.flows.clear(ctx.userId);
+    if (!result.ok) return out([text(ctx.t('petition.rateLimited', { max: MAX_PETITIONS_PER_DAY }))]);
+    const replies = [text(ctx.t('petition.submitted', { code: result.petition.code }))];
+    if (language !== 'vi') replies.push(text(ctx.t('petition.translationNote')));
+    return out(replies);
+  }
+
+  function onCommand(ctx: BotContext, d: PetitionDraft, command: string): Outcome {
+    const t = ctx.t;
+    const [verb, arg] = command.split(':') as [string, string | undefined];
+    switch (verb) {
+      case 'cancel':
+        deps.flows.clear(ctx.userId);
+        return out([text(t('petition.cancelled'))]);
+      case 'consent':
+        if (d.step !== 'consent') return out([prompt(t, d)]);
+        if (arg !== 'yes') {
+          deps.flows.clear(ctx.userId);
+          return out([text(t('petition.consentNo'))]);
+        }
+        return advance(ctx, { ...d, consentAt: ctx.now.getTime() }, 'kind');
+      case 'kind':
+        if (arg !== 'phan_anh' && arg !== 'kien_nghi') return out([prompt(t, d)]);
+        return advance(ctx, { ...d, kind: arg, returnToConfirm: false }, 'topic');
+      case 'topic':
+        if (arg !== 'procedure' && arg !== 'conduct' && arg !== 'other') return out([prompt(t, d)]);
+        if (arg === 'procedure') return advance(ctx, { ...d, topic: arg }, 'procedure');
+        return afterTopic(ctx, { ...d, topic: arg, procedureId: undefined });
+      case 'proc': {
+        const p = arg && arg !== 'none' ? deps.index.get(arg) : undefined;
+        return afterTopic(ctx, { ...d, procedureId: p?.id, choices: undefined });
+      }
+      case 'done':
+        return finishContent(ctx, d);
+      case 'undo': {
+        const parts = d.parts.slice(0, -1);
+        const next = { ...d, parts };
+        save(ctx, next);
+        return out([text(t('petition.contentRemoved', { count: content(next).length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)])]);
+      }
+      case 'keep':
+        return out([text(t('petition.contentAdded', { count: content(d).length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)])]);
+      case 'retry':
+        return advance(ctx, { ...d, parts: [], step: 'content' }, 'content');
+      case 'zalo_info':
+        return out([{ kind: 'request_user_info', title: deps.unitName, subtitle: t('petition.requestInfoSubtitle') }]);
+      case 'submit':
+        if (d.step !== 'confirm') return out([prompt(t, d)]);
+        return submit(ctx, d);
+      case 'edit': {
+        if (!arg) return advance(ctx, d, 'edit');
+        const back = { ...d, returnToConfirm: true };
+        if (arg === 'content') return advance(ctx, { ...back, parts: [] }, 'content');
+        if (arg === 'name') return advance(ctx, { ...back, name: undefined }, 'name');
+        if (arg === 'phone') return advance(ctx, { ...back, phone: undefined }, 'phone');
+        if (arg === 'address') return advance(ctx, { ...back, address: undefined }, 'address');
+        return advance(ctx, { ...back, returnToConfirm: false, kind: undefined, topic: undefined, procedureId: undefined }, 'kind');
+      }
+      default:
+        return out([prompt(t, d)]);
+    }
+  }
+
+  function afterTopic(ctx: BotContext, d: PetitionDraft): Outcome {
+    if (d.returnToConfirm || content(d).length >= MIN_CONTENT) return advance(ctx, d, nextMissing(d));
+    return advance(ctx, d, 'content');
+  }
+
+  function finishContent(ctx: BotContext, d: PetitionDraft): Outcome {
+    const t = ctx.t;
+    const length = content(d).length;
+    if (length < MIN_CONTENT) return out([text(t('petition.contentTooShort', { count: length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)])]);
+    if (length > MAX_CONTENT) {
+      return out([text(t('petition.contentTooLong', { count: length }), [queryButton(t('petition.buttons.retry'), CMD('retry')), queryButton(t('petition.buttons.undo'), CMD('undo')), cancelButton(t)])]);
+    }
+    return advance(ctx, { ...d, step: 'name' }, nextMissing(d));
+  }
+
+  function onText(ctx: BotContext, d: PetitionDraft): Outcome {
+    const t = ctx.t;
+    const typed = ctx.text.trim();
+    const folded = normalizeText(typed);
+    switch (d.step) {
+      case 'consent':
+        if (YES.has(folded)) return onCommand(ctx, d, 'consent:yes');
+        if (NO.has(folded)) return onCommand(ctx, d, 'consent:no');
+        return out([text(t('petition.reprompt')), prompt(t, d)]);
+      case 'kind':
+        if (folded.startsWith('phan anh')) return onCommand(ctx, d, 'kind:phan_anh');
+        if (folded.startsWith('kien nghi')) return onCommand(ctx, d, 'kind:kien_nghi');
+        return out([text(t('petition.reprompt')), prompt(t, d)]);
+      case 'procedure': {
+        const hits = deps.understander.understand(typed).hits.slice(0, 3);
+        if (hits.length === 0) return out([text(t('petition.procedureNotFound'), [queryButton(t('petition.buttons.skip'), CMD('proc:none')), cancelButton(t)])]);
+        return advance(ctx, { ...d, choices: hits.map((h) => h.id) }, 'procedure_pick');
+      }
+      case 'content': {
+        const parts = [...d.parts, typed];
+        const next = { ...d, parts };
+        save(ctx, next);
+        const found = findPersonalNumbers(typed);
+        if (found.idNumber || found.phone) {
+          const what = found.idNumber && found.phone ? t('petition.piiBoth') : found.idNumber ? t('petition.piiId') : t('petition.piiPhone');
+          return out([text(t('petition.contentPii', { what }), [queryButton(t('petition.buttons.undo'), CMD('undo')), queryButton(t('petition.buttons.keep'), CMD('keep'))])]);
+        }
+        return out([text(t('petition.contentAdded', { count: content(next).length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)])]);
+      }
+      case 'name': {
+        if (typed.length < 2 || typed.length > 100) return out([text(t('petition.nameInvalid'))]);
+        return advance(ctx, { ...d, name: typed }, d.phone ? nextMissing({ ...d, name: typed }) : 'phone');
+      }
+      case 'phone': {
+        const phone = normalizeVietnameseMobile(typed);
+        if (!phone) return out([text(t('petition.phoneInvalid'))]);
+        return advance(ctx, { ...d, phone }, nextMissing({ ...d, phone }));
+      }
+      case 'address': {
+        if (typed.length < 3 || typed.length > 300) return out([text(t('petition.addressInvalid'))]);
+        return advance(ctx, { ...d, address: typed }, 'confirm');
+      }
+      case 'confirm':
+        if (folded === 'gui' || folded === 'gui di') return onCommand(ctx, d, 'submit');
+        if (folded === 'sua') return onCommand(ctx, d, 'edit');
+        return out([text(t('petition.reprompt')), prompt(t, d)]);
+      default:
+        return out([text(t('petition.reprompt')), prompt(t, d)]);
+    }
+  }
+
+  const current = (ctx: BotContext) => deps.flows.get<PetitionDraft>(ctx.userId, ctx.now.getTime(), FLOW_TTL_MS);
+
+  /** Begins the intake with the consent question (a running one starts over). */
+  function start(ctx: BotContext): Outcome {
+    const d: PetitionDraft = { step: 'consent', parts: [], attachments: [] };
+    save(ctx, d);
+    return out([prompt(ctx.t, d)]);
+  }
+
+  return {
+    /** True when the user is in the middle of a petition intake. */
+    active: (ctx: BotContext) => current(ctx)?.name === PETITION_FLOW,
+
+    start,
+
+    /** Handles one event of a running intake: a button, typed text, an image or Zalo's shared info. */
+    handle(ctx: BotContext): Outcome {
+      const flow = current(ctx);
+      if (!flow || flow.name !== PETITION_FLOW) return start(ctx);
+      const d = flow.data;
+      const e = ctx.event;
+      if (e.type === 'image') {
+        if (d.step !== 'content') return out([text(ctx.t('petition.reprompt')), prompt(ctx.t, d)]);
+        const next = { ...d, attachments: [...d.attachments, ...e.images.map((i) => ({ type: 'image', url: i.url }))] };
+        if (e.text.trim()) next.parts = [...next.parts, e.text.trim()];
+        save(ctx, next);
+        return out([text(ctx.t('petition.contentImage', { count: next.attachments.length }), [queryButton(ctx.t('petition.buttons.done'), CMD('done')), cancelButton(ctx.t)])]);
+      }
+      if (e.type === 'submit_info') {
+        const phone = e.info.phone ? normalizeVietnameseMobile(e.info.phone) : undefined;
+        const address = [e.info.address, e.info.ward, e.info.district, e.info.city].filter(Boolean).join(', ');
+        const filled: PetitionDraft = {
+          ...d,
+          ...(e.info.name ? { name: e.info.name.slice(0, 100) } : {}),
+          ...(phone ? { phone } : {}),
+          ...(address.length >= 3 ? { address: address.slice(0, 300) } : {}),
+        };
+        if (['consent', 'kind', 'topic', 'procedure', 'procedure_pick', 'content'].includes(d.step)) {
+          save(ctx, filled);
+          return out([prompt(ctx.t, filled)]);
+        }
+        return advance(ctx, filled, nextMissing(filled));
+      }
+      if (ctx.text.startsWith('#pa:')) return onCommand(ctx, d, ctx.text.slice(4));
+      if (CANCEL_WORDS.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
+      return onText(ctx, d);
+    },
+
+    /** "tra cứu PA-…": status and last public reply, for the petition's own sender only. */
+    status(ctx: BotContext, code: string | undefined): Outcome {
+      const t = ctx.t;
+      if (!code) return { replies: [text(t('petition.statusAsk'))], intent: 'petition_status' };
+      const p = deps.service.lookupForOwner(code, ctx.userId);
+      if (!p) return { replies: [text(t('petition.statusNotFound', { code }))], intent: 'petition_status' };
+      const lines = [t('petition.statusReply', { code: p.code, date: formatLocalDateTime(new Date(p.created_at), deps.timeZone), status: t(`petition.status.${p.status}`) })];
+      if (p.public_reply) lines.push(t('petition.statusLastReply', { reply: p.public_reply }));
+      return { replies: [text(lines.join('\n'))], intent: 'petition_status' };
+    },
+
+    /** "xóa dữ liệu của tôi" or Zalo's user_withdraw: erase and confirm. */
+    erase(ctx: BotContext): Outcome {
+      deps.service.eraseUser(ctx.userId);
+      return { replies: [text(ctx.t('petition.erased'))], intent: 'petition' };
+    },
+  };
+}
+
+export type PetitionFlow = ReturnType<typeof createPetitionFlow>;
