@@ -1,6 +1,5 @@
 // npm run petitions:export -- --from YYYY-MM-DD --to YYYY-MM-DD --format csv|xlsx --out FILE [--include-pii] [--status S]
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -59,8 +58,6 @@ const rows = await writeExport(repo.iterate({ ...(a.status ? { status: a.status 
   t: createI18n({ unitName: config.unit.name }).forLanguage('vi'),
   procedureTitle: (id) => (id ? (titles.get(id) ?? id) : ''),
 });
-out.end();
-await once(out, 'finish');
 if (a['include-pii']) {
   repo.recordPiiExport({ actor: `cli:${userInfo().username}`, from: a.from, to: a.to, ...(a.status ? { status: a.status } : {}), format: a.format, rows }, systemClock.now().getTime());
 }

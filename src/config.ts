@@ -53,7 +53,7 @@ const envSchema = z.object({
   OUTBOX_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(64).default(4)),
 
   BROADCAST_TICK: z.preprocess(emptyToUndefined, cronExpression.default('* * * * *')),
-  BROADCAST_RATE_PER_SEC: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(1000).default(20)),
+  BROADCAST_RATE_PER_SEC: z.preprocess(emptyToUndefined, z.coerce.number().min(1).max(1000).default(20)),
   BROADCAST_QUIET_HOURS: z.preprocess(emptyToUndefined, quietHours.default('22:00-06:00')),
   BROADCAST_GRACE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_080).default(120)),
 });

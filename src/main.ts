@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
 import { createBot } from './bot/create-bot.ts';
+import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
 import { openDatabase, type Db } from './db/open.ts';
@@ -47,6 +48,8 @@ export interface RunningBot {
   fakeZalo: FakeZalo | undefined;
   /** Petition rules (tests and scripts seed and inspect through them). */
   petitions: PetitionService;
+  /** Scheduled broadcasts (tests tick the scheduler and wait for it through this). */
+  broadcasts: Broadcasts;
   /** Processes every pending inbox event now (tests). */
   drainInbox(): Promise<number>;
   close(): Promise<void>;
@@ -116,6 +119,20 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
 
   const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}) });
+  // Broadcasts: follower sends go through a client without retries, since a retried timeout could deliver twice.
+  const sendClient = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, retry: BROADCAST_SEND_RETRY });
+  const broadcasts = createBroadcasts({
+    db,
+    client,
+    sendClient,
+    clock,
+    logger,
+    config: config.broadcasts,
+    timeZone: config.timeZone,
+    unitName: config.unit.name,
+    linkButtonTitle: i18n.t('vi', 'broadcast.linkButton'),
+  });
+
   const bot = createBot({
     db,
     contentDir: config.contentDir,
@@ -138,6 +155,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), requireAdminToken(config.adminToken));
   // (features mount their routers on adminApi below)
+  adminApi.use(broadcasts.adminRouter);
   adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
 
   const routers = [
@@ -161,6 +179,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
 
   worker.start();
   dispatcher.start();
+  broadcasts.start();
   // Retention: personal fields of petitions closed long ago are erased at start and then daily.
   const runRetention = () => {
     try {
@@ -189,10 +208,13 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     client,
     fakeZalo,
     petitions: bot.petitions,
+    broadcasts,
     drainInbox: () => dispatcher.drain(),
     close() {
       closing ??= (async () => {
         clearInterval(tokenTimer);
+        // Stops in parallel with the rest (bounded): in-flight sends finish, leases are released for the next start.
+        const broadcastsStopped = broadcasts.stop();
         await retentionJob.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -202,6 +224,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
         const lingering = setTimeout(() => server.closeAllConnections(), SERVER_CLOSE_GRACE_MS);
         await serverClosed;
         clearTimeout(lingering);
+        await broadcastsStopped;
         await fakeZalo?.close();
         db.close();
       })();

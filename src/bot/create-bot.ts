@@ -14,6 +14,8 @@ import { loadLexicon } from '../text/lexicon.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import type { BotContext, Route } from './context.ts';
 import { createFlowStore, type FlowStore } from './flow-store.ts';
+import { createFollowerRepository } from '../followers/follower-repository.ts';
+import { createBroadcastChoiceHandler, isBroadcastChoice } from './handlers/broadcast-opt-out.ts';
 import { createConversation } from './handlers/conversation.ts';
 import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
 import { createPetitionFlow } from './handlers/petition-flow.ts';
@@ -68,6 +70,7 @@ export function createBot(deps: BotDeps): Bot {
   const understander = createUnderstander(lexicon, index);
   const sessions = createSessionStore(deps.db);
   const flows = createFlowStore(deps.db);
+  const followers = createFollowerRepository(deps.db);
   const questions = createQuestionLog(deps.db);
   const petitionRepo = createPetitionRepository(deps.db);
   const petitions = createPetitionService({
@@ -84,6 +87,7 @@ export function createBot(deps: BotDeps): Bot {
     retentionDays: deps.retentionDays,
     logger: deps.logger,
     erasers: [
+      (userId) => followers.forgetUser(userId),
       (userId) => flows.clear(userId),
       (userId) => sessions.clear(userId),
       (userId) => deps.users.delete(userId),
@@ -109,6 +113,7 @@ export function createBot(deps: BotDeps): Bot {
     { name: 'follow', match: (c) => c.event.type === 'follow', handle: createWelcomeHandler(deps.hotline) },
     { name: 'chatnow', match: (c) => c.event.type === 'click_chatnow', handle: createChatNowHandler(deps.hotline) },
     { name: 'withdraw', match: (c) => c.event.type === 'withdraw', handle: (c) => conversation.withdraw(c) },
+    { name: 'broadcast_choice', match: isBroadcastChoice, handle: createBroadcastChoiceHandler(followers) },
     ...(deps.extraRoutes ?? []),
     { name: 'petition_media', match: (c) => (c.event.type === 'image' || c.event.type === 'submit_info') && conversation.inFlow(c), handle: (c) => conversation.handleFlowEvent(c) },
     { name: 'location', match: (c) => c.event.type === 'location', handle: locationHandler },

@@ -126,6 +126,8 @@ export function createBroadcastSender(deps: BroadcastSenderDeps): BroadcastSende
   }
 
   async function runMessages(post: PostRow): Promise<RunOutcome> {
+    // Claimed at night (quiet hours changed, or Zalo refused): the audience is fixed when sending really starts.
+    if (deps.quiet.isQuiet(now())) return pause(post, { at: deps.quiet.endsAfter(now()), code: null, error: `quiet hours ${deps.quiet.describe()}` });
     const created = deps.deliveries.freezeAudience({ postId: post.id, owner: deps.owner, tag: post.audience_tag, windowStart: now() - CS_WINDOW_MS, at: now() });
     if (created === undefined) return 'lost';
     if (created > 0) deps.posts.addHistory(post.id, now(), 'scheduler', 'audience_fixed', `${created} followers`);
@@ -152,34 +154,38 @@ export function createBroadcastSender(deps: BroadcastSenderDeps): BroadcastSende
       }
     };
 
-    for (;;) {
-      if (stopping || paused) break;
-      if (deps.quiet.isQuiet(now())) {
-        paused = { at: deps.quiet.endsAfter(now()), code: null, error: `quiet hours ${deps.quiet.describe()}` };
-        break;
+    try {
+      for (;;) {
+        if (stopping || paused) break;
+        if (deps.quiet.isQuiet(now())) {
+          paused = { at: deps.quiet.endsAfter(now()), code: null, error: `quiet hours ${deps.quiet.describe()}` };
+          break;
+        }
+        if (inFlight.size >= deps.concurrency) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        await deps.bucket.take();
+        if (stopping || paused) break;
+        const rows = deps.deliveries.claimNext(post.id, deps.owner, now(), now() + deps.leaseMs, 1);
+        if (rows === undefined) {
+          lost = true; // cancelled by staff, or another process took the post over
+          break;
+        }
+        if (rows.length === 0) {
+          if (inFlight.size === 0) break;
+          await Promise.race(inFlight); // a send that fails "for now" puts its row back in the queue
+          continue;
+        }
+        for (const row of rows) {
+          const p: Promise<void> = sendOne(row).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
       }
-      if (inFlight.size >= deps.concurrency) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      await deps.bucket.take();
-      if (stopping || paused) break;
-      const rows = deps.deliveries.claimNext(post.id, deps.owner, now(), now() + deps.leaseMs, 1);
-      if (rows === undefined) {
-        lost = true; // cancelled by staff, or another process took the post over
-        break;
-      }
-      if (rows.length === 0) {
-        if (inFlight.size === 0) break;
-        await Promise.race(inFlight); // a send that fails "for now" puts its row back in the queue
-        continue;
-      }
-      for (const row of rows) {
-        const p: Promise<void> = sendOne(row).finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
+    } finally {
+      // Even when the database throws, what is in flight is awaited and recorded before the run ends.
+      await Promise.allSettled([...inFlight]);
     }
-    await Promise.allSettled([...inFlight]);
     if (stopping) return 'stopped';
     if (lost) {
       deps.logger.info({ postId: post.id }, 'Broadcast no longer ours (cancelled or taken over); stopped sending it');

@@ -79,7 +79,6 @@ export function createDeliveryRepository(db: Db): DeliveryRepository {
      WHERE u.is_follower = 1
        AND NOT EXISTS (SELECT 1 FROM broadcast_opt_outs o WHERE o.user_id = u.user_id)
        AND (@tag IS NULL OR EXISTS (SELECT 1 FROM follower_tags t WHERE t.user_id = u.user_id AND t.tag = @tag))
-     ORDER BY u.user_id
      ON CONFLICT(post_id, recipient) DO NOTHING`,
   );
   const markFrozen = db.prepare(`UPDATE broadcast_posts SET audience_frozen_at = ? WHERE id = ?`);

@@ -28,6 +28,11 @@ export interface FollowerRepository {
   /** Records an interaction (opens the 7-day window); used by scripts that seed followers. */
   touch(userIds: readonly string[], at: number): void;
   stats(windowStart: number): FollowerStats;
+  /**
+   * Erasure request: drops the user's tags and unlinks their delivery rows from their id (counts stay). The opt-out,
+   * if any, is kept: it is the only way to go on honouring "dừng nhận tin" if the follower list brings them back.
+   */
+  forgetUser(userId: string): void;
 }
 
 /** SQLite-backed follower bookkeeping (users, broadcast_opt_outs, follower_tags). */
@@ -50,6 +55,8 @@ export function createFollowerRepository(db: Db): FollowerRepository {
     `INSERT INTO users (user_id, first_seen_at, last_interaction_at) VALUES (?, ?, ?)
      ON CONFLICT(user_id) DO UPDATE SET last_interaction_at = max(coalesce(last_interaction_at, 0), excluded.last_interaction_at)`,
   );
+  const dropTags = db.prepare(`DELETE FROM follower_tags WHERE user_id = ?`);
+  const unlinkDeliveries = db.prepare(`UPDATE broadcast_deliveries SET recipient = 'erased-' || id WHERE recipient = ?`);
   const stats = db.prepare(
     `SELECT count(*) AS followers,
             sum(EXISTS (SELECT 1 FROM broadcast_opt_outs o WHERE o.user_id = u.user_id)) AS optedOut,
@@ -72,6 +79,10 @@ export function createFollowerRepository(db: Db): FollowerRepository {
     }
     return changed;
   });
+  const forget = db.transaction((userId: string) => {
+    dropTags.run(userId);
+    unlinkDeliveries.run(userId);
+  });
   const touchAll = db.transaction((userIds: readonly string[], at: number) => {
     for (const id of userIds) touch.run(id, at, at);
   });
@@ -86,6 +97,7 @@ export function createFollowerRepository(db: Db): FollowerRepository {
     markFollowing: (userIds, at) => markFollowing(userIds, at),
     markUnfollowedExcept: (seen, at) => markUnfollowedExcept(seen, at),
     touch: (userIds, at) => touchAll(userIds, at),
+    forgetUser: (userId) => forget(userId),
     stats: (windowStart) => {
       const s = stats.get(windowStart) as { followers: number; optedOut: number | null; inWindow: number | null };
       return { followers: s.followers, optedOut: s.optedOut ?? 0, inWindow: s.inWindow ?? 0 };

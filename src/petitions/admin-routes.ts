@@ -101,7 +101,6 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
         t: deps.i18n.forLanguage('vi'),
         procedureTitle,
       });
-      res.end();
     } catch (err) {
       req.log.error({ err: (err as Error).message }, 'Petition export failed');
       if (!res.headersSent) res.status(500).json({ error: 'export failed' });

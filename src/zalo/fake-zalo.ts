@@ -29,6 +29,13 @@ export interface FakeZaloOptions {
   followers?: string[];
   /** Users outside the 7-day window: sends to them fail with -230. */
   outOfWindow?: Set<string>;
+  /**
+   * Zalo's night refusal (-234) for CS sends and article broadcasts: true for everyone, a set for some users
+   * ('__broadcast__' stands for the article broadcast). Mutable: a test switches it off when "morning" comes.
+   */
+  nightRefused?: boolean | Set<string>;
+  /** Called after each message is recorded (tests use it to act in the middle of a fan-out). */
+  onSend?: (message: FakeSentMessage) => void;
   random?: () => number;
 }
 
@@ -95,8 +102,14 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
   const record = (userId: string, body: Record<string, unknown>) => {
     const m: FakeSentMessage = { seq: ++seq, messageId: randomUUID().replace(/-/g, ''), userId, body, at: Date.now() };
     fake.sent.push(m);
+    options.onSend?.(m);
     return m;
   };
+  const refusedAtNight = (userId: string) => {
+    const night = fake.options.nightRefused;
+    return night === true || (night instanceof Set && night.has(userId));
+  };
+  const NIGHT = { error: -234, message: 'Cannot send this message type at night (22:00 - 06:00)' };
 
   app.post('/v3.0/oa/message/cs', express.json({ limit: '1mb' }), (req, res) => {
     const userId = String(req.body?.recipient?.user_id ?? '');
@@ -104,6 +117,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
     if (!userId) return void res.json({ error: -201, message: 'parameter user_id is invalid' });
     if (textLen > 2000) return void res.json({ error: -210, message: 'text exceeds 2000 characters' });
     if (options.outOfWindow?.has(userId)) return void res.json({ error: -230, message: 'User has not interacted with the OA in the past 7 days' });
+    if (refusedAtNight(userId)) return void res.json(NIGHT);
     const m = record(userId, req.body);
     res.json({ error: 0, message: 'Success', data: { message_id: m.messageId, user_id: userId } });
   });
@@ -137,6 +151,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
   });
 
   app.post('/v2.0/oa/message', express.json({ limit: '1mb' }), (req, res) => {
+    if (refusedAtNight('__broadcast__')) return void res.json(NIGHT);
     const m = record('__broadcast__', req.body);
     res.json({ error: 0, message: 'Success', data: { message_id: m.messageId } });
   });

@@ -69,11 +69,16 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     } catch (err) {
       throw new ZaloHttpError(`OAuth refresh failed: ${(err as Error).message}`);
     }
-    if (res.status >= 500) throw new ZaloHttpError(`OAuth refresh: HTTP ${res.status}`, res.status);
+    // Overload, rate limit or a proxy's error page: the refresh token was not judged, so try again later
+    // instead of asking a human to re-authorise.
+    const transient = res.status >= 500 || res.status === 429 || res.status === 408;
+    if (transient || !res.data || typeof res.data !== 'object') {
+      throw new ZaloHttpError(`OAuth refresh: HTTP ${res.status}${transient ? '' : ', unreadable answer'}`, res.status);
+    }
     const parsed = oauthSuccess.safeParse(res.data);
     if (parsed.success) return parsed.data;
     // Zalo answers refusals with HTTP 200 (or 4xx) and no access_token: the refresh token is spent or invalid.
-    const body = res.data && typeof res.data === 'object' ? (res.data as Record<string, unknown>) : {};
+    const body = res.data as Record<string, unknown>;
     const reason = [body.error_name, body.error_reason, body.error_description, body.error, body.message]
       .filter((v) => v !== undefined && v !== null && v !== '')
       .join(' / ');

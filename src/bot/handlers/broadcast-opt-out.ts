@@ -1,0 +1,44 @@
+import type { FollowerRepository } from '../../followers/follower-repository.ts';
+import { text } from '../../messages.ts';
+import { foldMarks } from '../../text/normalize.ts';
+import type { BotContext, Handler } from '../context.ts';
+
+// "dừng nhận tin" stops CCHC broadcasts, "nhận tin" resumes them; the choice is stored, not just answered.
+// Only a whole message matches: "tôi muốn nhận tin về hộ chiếu" is a question, not a subscription.
+
+const OPT_OUT_FOLDED = new Set(['dung nhan tin', 'ngung nhan tin', 'huy nhan tin', 'tat nhan tin', 'dung nhan tin tuyen truyen']);
+// "nhắn tin" (to message) folds to the same letters as "nhận tin": typed with marks, only "nhận" subscribes;
+// typed without marks, "nhan tin" is taken as "nhận tin" (it is what the opt-out reply tells people to type).
+const OPT_IN_MARKED = new Set(['nhận tin', 'nhận tin lại', 'tiếp tục nhận tin', 'bật nhận tin']);
+const OPT_IN_PLAIN = new Set(['nhan tin', 'nhan tin lai', 'tiep tuc nhan tin', 'bat nhan tin']);
+
+/** 'out' for a stop request, 'in' for a resume request, undefined for anything else. Pure. */
+export function matchBroadcastChoice(input: string): 'out' | 'in' | undefined {
+  const cleaned = input
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+    .trim();
+  if (cleaned.length === 0 || cleaned.length > 40) return undefined;
+  const folded = foldMarks(cleaned);
+  if (OPT_OUT_FOLDED.has(folded)) return 'out';
+  if (OPT_IN_MARKED.has(cleaned.normalize('NFC'))) return 'in';
+  if (cleaned === folded && OPT_IN_PLAIN.has(cleaned)) return 'in';
+  return undefined;
+}
+
+/** Route matcher: a text event that is exactly a broadcast stop/resume request. */
+export const isBroadcastChoice = (ctx: BotContext): boolean => ctx.event.type === 'text' && matchBroadcastChoice(ctx.text) !== undefined;
+
+/** Stores the citizen's choice and confirms it (the same reply whether or not it changed anything). */
+export function createBroadcastChoiceHandler(followers: FollowerRepository): Handler {
+  return (ctx) => {
+    const choice = matchBroadcastChoice(ctx.text);
+    if (choice === 'out') {
+      followers.optOut(ctx.userId, ctx.now.getTime());
+      return { replies: [text(ctx.t('broadcast.optedOut'))], intent: 'broadcast_opt_out' };
+    }
+    followers.optIn(ctx.userId);
+    return { replies: [text(ctx.t('broadcast.optedIn'))], intent: 'broadcast_opt_in' };
+  };
+}
