@@ -7,7 +7,7 @@ import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
 import type { Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/open.ts';
-import { createI18n, type I18n } from '../../src/i18n/index.ts';
+import { createI18n, isLanguage, type I18n } from '../../src/i18n/index.ts';
 import type { OutgoingMessage } from '../../src/messages.ts';
 import { createInboxRepository } from '../../src/queue/inbox-repository.ts';
 import { createOutboxRepository } from '../../src/queue/outbox-repository.ts';
@@ -41,6 +41,7 @@ export function replyText(replies: OutgoingMessage[]): string {
 export function createAskRunner(config: Config, clock: Clock = systemClock): AskRunner {
   const dir = mkdtempSync(join(tmpdir(), 'zalo-bot-ask-'));
   const db: Db = openDatabase(join(dir, 'ask.db'));
+  const users = createUserRepository(db);
   const i18n: I18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
   const bot = createBot({
     db,
@@ -51,7 +52,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
     retentionDays: config.petitionRetentionDays,
     inbox: createInboxRepository(db),
     outbox: createOutboxRepository(db),
-    users: createUserRepository(db),
+    users,
     onEnqueued: () => undefined,
     i18n,
     clock,
@@ -62,12 +63,16 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
     bot,
     async ask(question, userId) {
       const now = clock.now();
+      // As the dispatcher does: the user is seen, and their stored language is used.
+      users.touch(userId, now.getTime());
+      const stored = users.get(userId)?.language;
+      const language = isLanguage(stored) ? stored : 'vi';
       const routed = await bot.route({
         event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
         userId,
         text: question,
-        language: 'vi',
-        t: i18n.forLanguage('vi'),
+        language,
+        t: i18n.forLanguage(language),
         now,
       });
       return { question, intent: routed.intent ?? 'unknown', procedures: routed.procedures, reply: replyText(routed.replies) };

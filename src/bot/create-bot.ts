@@ -18,6 +18,7 @@ import { createFollowerRepository } from '../followers/follower-repository.ts';
 import { createBroadcastChoiceHandler, isBroadcastChoice } from './handlers/broadcast-opt-out.ts';
 import { createConversation } from './handlers/conversation.ts';
 import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
+import { createLanguageHandlers } from './handlers/language.ts';
 import { createPetitionFlow } from './handlers/petition-flow.ts';
 import { createProcedureHandlers } from './handlers/procedures.ts';
 import { createChatNowHandler, createWelcomeHandler } from './handlers/welcome.ts';
@@ -106,7 +107,8 @@ export function createBot(deps: BotDeps): Bot {
     retentionDays: deps.retentionDays,
     unitName: deps.unitName,
   });
-  const conversation = createConversation({ understander, procedures: procedureHandlers, petitions: petitionFlow, questions });
+  const language = createLanguageHandlers({ users: deps.users, i18n: deps.i18n });
+  const conversation = createConversation({ understander, i18n: deps.i18n, language, procedures: procedureHandlers, petitions: petitionFlow, questions });
 
   // The routing table: read top to bottom, the first match wins.
   const routes: Route[] = [

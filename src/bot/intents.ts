@@ -1,7 +1,7 @@
 import type { ProcedureIndex, SearchHit } from '../procedures/search.ts';
 import { prepareQuery, searchWords, type PreparedQuery } from '../text/expand.ts';
 import type { Aspect, Lexicon } from '../text/lexicon.ts';
-import { tokenize } from '../text/normalize.ts';
+import { normalizeText, tokenize } from '../text/normalize.ts';
 
 // The intent layer: pure functions from a message to what the citizen wants. Order is the contract:
 // emergency → crime_report → complaint → petition_status (a code) → petition → greeting / menu
@@ -37,6 +37,8 @@ export interface Understanding {
   outOfScopeWhere: string | undefined;
   /** The citizen asks to erase their personal data ("xóa dữ liệu của tôi"). */
   eraseRequest: boolean;
+  /** The citizen asks to change the language ("ngôn ngữ", "language", "ភាសា"). */
+  languageRequest: boolean;
 }
 
 export interface Understander {
@@ -92,6 +94,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         aspect: detectAspect(query, lexicon),
         outOfScopeWhere: undefined,
         eraseRequest: false,
+        languageRequest: false,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -100,6 +103,9 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
       }
       if (lexicon.eraseData.test(f, raw)) return { ...base, eraseRequest: true };
+      // Only a short message is a language request ("ngôn ngữ"), not a question that mentions one.
+      const plain = normalizeText(raw);
+      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, languageRequest: true };
       if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
       if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
       const code = findPetitionCode(query.folded);

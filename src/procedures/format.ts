@@ -1,4 +1,4 @@
-import type { Translate } from '../i18n/index.ts';
+import type { Language, Translate } from '../i18n/index.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../messages.ts';
 import { formatIsoDate } from '../time.ts';
 import { feesOn, formatThousands, upcomingFees } from './fees.ts';
@@ -37,8 +37,15 @@ export function feeSummary(t: Translate, p: Procedure, today: string): string {
   return lines.join('; ');
 }
 
+/** The summary in the reader's language, or the Vietnamese one with a note when no translation exists. */
+function localSummary(t: Translate, p: Procedure, language: Language): { summary: string; note: string | undefined } {
+  if (language === 'en' && p.summary_en) return { summary: p.summary_en, note: undefined };
+  if (language === 'km' && p.summary_km) return { summary: p.summary_km, note: undefined };
+  return { summary: p.summary, note: language === 'vi' ? undefined : t('procedure.translationMissing') };
+}
+
 /** The one-screen answer: what, where, today's fee, time, online, source. */
-export function formatAnswer(t: Translate, p: Procedure, today: string): OutgoingMessage {
+export function formatAnswer(t: Translate, p: Procedure, today: string, language: Language = 'vi'): OutgoingMessage {
   const onlineLine = t(`procedure.online_${p.online_level}`);
   const tail = [
     `• ${t('procedure.where', { agency: p.agency })}`,
@@ -47,10 +54,12 @@ export function formatAnswer(t: Translate, p: Procedure, today: string): Outgoin
     `• ${p.online_url && p.online_level !== 'khong' ? t('procedure.onlineLink', { line: onlineLine, url: p.online_url }) : onlineLine}`,
     t('procedure.source', { name: p.source.name, date: formatIsoDate(p.verified_at) }),
   ].join('\n');
+  // The official title stays Vietnamese: procedures are authoritative in Vietnamese.
   const head = p.title.toUpperCase();
-  const room = MAX_ANSWER_LENGTH - head.length - tail.length - 4;
-  const summary = shorten(p.summary, Math.max(0, room));
-  const body = [head, summary, tail].filter(Boolean).join('\n');
+  const local = localSummary(t, p, language);
+  const room = MAX_ANSWER_LENGTH - head.length - tail.length - (local.note ? local.note.length + 1 : 0) - 4;
+  const summary = shorten(local.summary, Math.max(0, room));
+  const body = [head, local.note, summary, tail].filter(Boolean).join('\n');
   return text(body.length <= MAX_ANSWER_LENGTH ? body : `${body.slice(0, MAX_ANSWER_LENGTH - 1)}…`, procedureButtons(t, p));
 }
 

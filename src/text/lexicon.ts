@@ -32,6 +32,7 @@ const intentsSchema = z.strictObject({
   petition: z.strictObject({ phrases: phraseList }),
   greeting: z.strictObject({ phrases: phraseList }),
   erase_data: z.strictObject({ phrases: phraseList }),
+  language: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
@@ -77,6 +78,7 @@ export interface Lexicon {
   petition: PhraseMatcher;
   greeting: PhraseMatcher;
   eraseData: PhraseMatcher;
+  language: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
@@ -176,6 +178,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     petition: compilePhrases(intents.petition.phrases),
     greeting: compilePhrases(intents.greeting.phrases),
     eraseData: compilePhrases(intents.erase_data.phrases),
+    language: compilePhrases(intents.language.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),

@@ -1,12 +1,16 @@
 import type { QuestionLog } from '../../analytics/question-log.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
-import type { Understander } from '../intents.ts';
+import type { I18n } from '../../i18n/index.ts';
+import type { Understander, Understanding } from '../intents.ts';
+import { LANGUAGE_COMMAND, type LanguageHandlers } from './language.ts';
 import { CMD } from './menu.ts';
 import type { PetitionFlow } from './petition-flow.ts';
 import type { createProcedureHandlers } from './procedures.ts';
 
 export interface ConversationDeps {
   understander: Understander;
+  i18n: I18n;
+  language: LanguageHandlers;
   procedures: ReturnType<typeof createProcedureHandlers>;
   petitions: PetitionFlow;
   questions: QuestionLog;
@@ -19,8 +23,9 @@ type Outcome = HandlerOutcome & { intent: string };
  * else, even in the middle of a petition; a running petition intake takes the rest of its messages.
  */
 export function createConversation(deps: ConversationDeps) {
-  function route(ctx: BotContext): Outcome {
+  function route(ctx: BotContext, u: Understanding | undefined): Outcome {
     const typed = ctx.text;
+    if (typed.startsWith(LANGUAGE_COMMAND)) return deps.language.choose(ctx, typed.slice(LANGUAGE_COMMAND.length));
     if (typed.startsWith('#pa:')) return deps.petitions.handle(ctx);
     if (typed === CMD.petition) return deps.petitions.start(ctx);
     if (typed === CMD.status) return deps.petitions.status(ctx, undefined);
@@ -28,9 +33,10 @@ export function createConversation(deps: ConversationDeps) {
       const fromButton = deps.procedures.command(ctx);
       if (fromButton) return fromButton;
     }
-    const u = deps.understander.understand(typed);
+    if (!u) return deps.procedures.message(ctx, deps.understander.understand(typed));
     if (u.intent === 'emergency') return deps.procedures.message(ctx, u);
     if (u.eraseRequest) return deps.petitions.erase(ctx);
+    if (u.languageRequest) return deps.language.menu(ctx);
     if (deps.petitions.active(ctx)) return deps.petitions.handle(ctx);
     if (u.intent === 'petition') return deps.petitions.start(ctx);
     if (u.intent === 'petition_status') return deps.petitions.status(ctx, u.petitionCode);
@@ -38,8 +44,16 @@ export function createConversation(deps: ConversationDeps) {
   }
 
   return {
-    handleText(ctx: BotContext): Outcome {
-      const outcome = route(ctx);
+    handleText(stored: BotContext): Outcome {
+      const u = stored.text.startsWith('#') ? undefined : deps.understander.understand(stored.text);
+      // A question written in English or Khmer is answered in that language, with an offer to keep it.
+      const asked = u?.query.language ?? stored.language;
+      const language = asked !== 'vi' ? asked : stored.language;
+      const ctx = language === stored.language ? stored : { ...stored, language, t: deps.i18n.forLanguage(language) };
+      const outcome = route(ctx, u);
+      if (asked !== 'vi' && asked !== stored.language && outcome.intent !== 'emergency') {
+        outcome.replies = [...outcome.replies, deps.language.offer(asked)];
+      }
       deps.questions.recordAnswered(outcome.intent, outcome.procedures?.[0]?.id, ctx.now.getTime());
       return outcome;
     },

@@ -62,7 +62,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
 
   function answer(ctx: BotContext, p: Procedure, score: number, aspect?: Aspect): Outcome {
     remember(ctx, { procedureId: p.id });
-    const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx))];
+    const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx), ctx.language)];
     if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p));
     if (aspect === 'legal') replies.push(formatLegal(ctx.t, p));
     return { replies, intent: 'procedure', procedures: [ref(p, score)] };
@@ -78,7 +78,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
           : aspect === 'legal'
             ? formatLegal(ctx.t, p)
             : aspect === 'where'
-              ? formatAnswer(ctx.t, p, today(ctx))
+              ? formatAnswer(ctx.t, p, today(ctx), ctx.language)
               : formatFeesAndTime(ctx.t, p, today(ctx));
     return { replies: [reply], intent: 'procedure', procedures: [ref(p, 0)] };
   }
