@@ -5,8 +5,10 @@ import axios from 'axios';
 import express from 'express';
 import cron from 'node-cron';
 import { createPetitionAdminRouter } from './petitions/admin-routes.ts';
+import { createQuizAdminRouter } from './quiz/admin-routes.ts';
+import { createSatisfactionAdminRouter } from './satisfaction/admin-routes.ts';
 import type { PetitionService } from './petitions/petition-service.ts';
-import { requireAdminToken } from './admin/auth.ts';
+import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
@@ -46,6 +48,8 @@ export interface RunningBot {
   logger: Logger;
   client: ZaloClient;
   fakeZalo: FakeZalo | undefined;
+  /** Staff accounts and the audit log (tests create accounts through it). */
+  staffConsole: StaffConsole;
   /** Petition rules (tests and scripts seed and inspect through them). */
   petitions: PetitionService;
   /** Scheduled broadcasts (tests tick the scheduler and wait for it through this). */
@@ -147,21 +151,42 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     i18n,
     clock,
     logger,
+    secret: `${config.zalo.appSecret}:${config.zalo.oaSecretKey}`,
   });
   const route = bot.route;
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
 
-  // Staff JSON API: every route under /admin/api needs the bearer token (staff sessions come later).
+  // Staff console and JSON API: login is public; every other /admin/api route needs a staff session (with its
+  // CSRF token) or the ADMIN_TOKEN bearer, and a role the access policy allows (src/admin/access-policy.ts).
+  const staffConsole = createStaffConsole({
+    db,
+    clock,
+    settings: config.staffConsole,
+    adminToken: config.adminToken,
+    timeZone: config.timeZone,
+    unitName: config.unit.name,
+    contentDir: config.contentDir,
+    posts: broadcasts.posts,
+    deliveries: broadcasts.deliveries,
+    index: bot.index,
+    questions: bot.questions,
+    tokens,
+    inbox,
+    outbox,
+  });
   const adminApi = express.Router();
-  adminApi.use(express.json({ limit: '1mb' }), requireAdminToken(config.adminToken));
+  adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);
   // (features mount their routers on adminApi below)
   adminApi.use(broadcasts.adminRouter);
+  adminApi.use(createQuizAdminRouter({ quizzes: bot.quizzes, repo: bot.quizRepo, piiLog: bot.petitionRepo, i18n, timeZone: config.timeZone, clock }));
+  adminApi.use(createSatisfactionAdminRouter({ satisfaction: bot.satisfaction, timeZone: config.timeZone }));
   adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
 
   const routers = [
     createWebhookRouter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, inbox, clock, logger, onStored: () => dispatcher.kick() }),
     createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox }),
     express.Router().use('/admin/api', adminApi),
+    staffConsole.pageRouter,
   ];
   if (fakeZalo) {
     routers.push(createSimulatorRouter({ fake: fakeZalo, appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, oaId: DEMO_OA_ID }));
@@ -207,6 +232,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     logger,
     client,
     fakeZalo,
+    staffConsole,
     petitions: bot.petitions,
     broadcasts,
     drainInbox: () => dispatcher.drain(),

@@ -54,3 +54,19 @@ export function formatLocalDateTime(d: Date, timeZone: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(p.day)}/${two(p.month)}/${p.year} ${two(p.hour)}:${two(p.minute)}`;
 }
+
+/**
+ * A reporting period in local time: "2025-Q1" (quarter), "2025-H1" (six months) or "2025" (year),
+ * the plan's reporting cycle. Returns [from, to) instants, or undefined when malformed.
+ */
+export function periodRange(period: string, timeZone: string): { from: number; to: number } | undefined {
+  const m = /^(\d{4})(?:-(Q[1-4]|H[12]))?$/i.exec(period.trim());
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const part = m[2]?.toUpperCase();
+  const [startMonth, months] = !part ? [1, 12] : part.startsWith('Q') ? [(Number(part[1]) - 1) * 3 + 1, 3] : [part === 'H1' ? 1 : 7, 6];
+  const from = zonedTimeToEpoch({ year, month: startMonth, day: 1 }, timeZone);
+  const end = startMonth + months;
+  const to = zonedTimeToEpoch({ year: end > 12 ? year + 1 : year, month: end > 12 ? end - 12 : end, day: 1 }, timeZone);
+  return { from, to };
+}

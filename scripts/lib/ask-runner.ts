@@ -57,6 +57,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
     i18n,
     clock,
     logger: pino({ level: 'silent' }),
+    secret: 'ask-runner',
   });
   let seq = 0;
   return {

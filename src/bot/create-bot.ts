@@ -7,6 +7,9 @@ import { isLanguage, type I18n } from '../i18n/index.ts';
 import { createPetitionRepository, type PetitionRepository } from '../petitions/petition-repository.ts';
 import { createPetitionService, type PetitionService } from '../petitions/petition-service.ts';
 import { loadProcedureFiles } from '../procedures/content-loader.ts';
+import { createQuizRepository, type QuizRepository } from '../quiz/quiz-repository.ts';
+import { loadQuizzes, type Quiz } from '../quiz/quiz-schema.ts';
+import { createSatisfactionService, type SatisfactionService } from '../satisfaction/satisfaction-service.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
 import type { InboxRepository } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
@@ -20,6 +23,7 @@ import { createConversation } from './handlers/conversation.ts';
 import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
 import { createLanguageHandlers } from './handlers/language.ts';
 import { createPetitionFlow } from './handlers/petition-flow.ts';
+import { createQuizHandlers } from './handlers/quiz.ts';
 import { createProcedureHandlers } from './handlers/procedures.ts';
 import { createChatNowHandler, createWelcomeHandler } from './handlers/welcome.ts';
 import { createUnderstander, type Understander } from './intents.ts';
@@ -41,6 +45,8 @@ export interface BotDeps {
   i18n: I18n;
   clock: Clock;
   logger: Logger;
+  /** Key for signing rating buttons (so typed "#rate:" payloads are ignored). */
+  secret: string;
   /** More stores to clear when a citizen asks to erase their data. */
   erasers?: ((userId: string) => void)[];
   /** Routes placed before the conversation (e.g. broadcast opt-out). */
@@ -57,6 +63,9 @@ export interface Bot {
   questions: QuestionLog;
   petitions: PetitionService;
   petitionRepo: PetitionRepository;
+  satisfaction: SatisfactionService;
+  quizzes: Quiz[];
+  quizRepo: QuizRepository;
 }
 
 /** Loads content/ (failing loudly on invalid files) and wires the handlers into the routing table. */
@@ -74,6 +83,10 @@ export function createBot(deps: BotDeps): Bot {
   const followers = createFollowerRepository(deps.db);
   const questions = createQuestionLog(deps.db);
   const petitionRepo = createPetitionRepository(deps.db);
+  const satisfaction = createSatisfactionService({ db: deps.db, secret: deps.secret, timeZone: deps.timeZone });
+  const { quizzes, issues: quizIssues } = loadQuizzes(deps.contentDir);
+  if (quizIssues.length > 0) throw new Error(`Quiz content errors (run npm run content:check):\n  ${quizIssues.map((e) => `${e.file}: ${e.message}`).join('\n  ')}`);
+  const quizRepo = createQuizRepository(deps.db);
   const petitions = createPetitionService({
     repo: petitionRepo,
     outbox: deps.outbox,
@@ -94,8 +107,11 @@ export function createBot(deps: BotDeps): Bot {
       (userId) => deps.users.delete(userId),
       (userId) => deps.inbox.forgetUser(userId),
       (userId) => deps.outbox.forgetUser(userId),
+      (userId) => satisfaction.forgetUser(userId),
+      (userId) => quizRepo.forgetUser(userId),
       ...(deps.erasers ?? []),
     ],
+    afterAnswer: (userId, code, t) => satisfaction.maybePrompt(userId, 'petition', code, deps.clock.now(), t),
   });
   const procedureHandlers = createProcedureHandlers({ index, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline });
   const petitionFlow = createPetitionFlow({
@@ -108,7 +124,8 @@ export function createBot(deps: BotDeps): Bot {
     unitName: deps.unitName,
   });
   const language = createLanguageHandlers({ users: deps.users, i18n: deps.i18n });
-  const conversation = createConversation({ understander, i18n: deps.i18n, language, procedures: procedureHandlers, petitions: petitionFlow, questions });
+  const quiz = createQuizHandlers({ quizzes, repo: quizRepo, timeZone: deps.timeZone });
+  const conversation = createConversation({ satisfaction, quiz, understander, i18n: deps.i18n, language, procedures: procedureHandlers, petitions: petitionFlow, questions });
 
   // The routing table: read top to bottom, the first match wins.
   const routes: Route[] = [
@@ -123,5 +140,5 @@ export function createBot(deps: BotDeps): Bot {
     { name: 'non_text', match: (c) => c.event.type === 'image' || c.event.type === 'attachment', handle: nonTextHandler },
     { name: 'conversation', match: (c) => c.event.type === 'text' && c.text.trim().length > 0, handle: (c) => conversation.handleText(c) },
   ];
-  return { route: createRouter(routes), understander, index, sessions, flows, questions, petitions, petitionRepo };
+  return { route: createRouter(routes), understander, index, sessions, flows, questions, petitions, petitionRepo, satisfaction, quizzes, quizRepo };
 }

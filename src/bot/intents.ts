@@ -39,6 +39,8 @@ export interface Understanding {
   eraseRequest: boolean;
   /** The citizen asks to change the language ("ngôn ngữ", "language", "ភាសា"). */
   languageRequest: boolean;
+  /** The citizen wants to take the CCHC quiz ("thi tìm hiểu CCHC"). */
+  quizRequest: boolean;
 }
 
 export interface Understander {
@@ -95,6 +97,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         outOfScopeWhere: undefined,
         eraseRequest: false,
         languageRequest: false,
+        quizRequest: false,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -106,6 +109,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       // Only a short message is a language request ("ngôn ngữ"), not a question that mentions one.
       const plain = normalizeText(raw);
       if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, languageRequest: true };
+      if (lexicon.quiz.test(f, raw)) return { ...base, quizRequest: true };
       if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
       if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
       const code = findPetitionCode(query.folded);

@@ -237,4 +237,96 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX broadcast_post_history_post ON broadcast_post_history(post_id, id);
   `,
+  // 5: satisfaction index and the CCHC quiz contest
+  `
+  -- Ratings carry what they concern, never who gave them.
+  CREATE TABLE satisfaction_ratings (
+    id INTEGER PRIMARY KEY,
+    prompt_id TEXT NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    subject TEXT NOT NULL CHECK (subject IN ('procedure','petition')),
+    procedure_id TEXT,
+    petition_code TEXT,
+    language TEXT NOT NULL DEFAULT 'vi'
+  );
+  CREATE INDEX satisfaction_ratings_at ON satisfaction_ratings(at);
+
+  -- When a user was last asked (at most once a day); erased with the user's data.
+  CREATE TABLE satisfaction_prompts (
+    user_id TEXT PRIMARY KEY,
+    last_asked_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE quiz_attempts (
+    id INTEGER PRIMARY KEY,
+    quiz_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    current INTEGER NOT NULL DEFAULT 0,
+    score INTEGER NOT NULL DEFAULT 0,
+    answers TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (quiz_id, user_id)
+  );
+  CREATE INDEX quiz_attempts_quiz ON quiz_attempts(quiz_id, finished_at);
+  `,
+  // 6: staff console — accounts, sessions, login lockout, append-only audit log
+  // Session ids are stored as sha256 hashes: a copy of the database does not hand out live sessions.
+  // Lockout is kept per user name (known or not), so the answer to a guessed name never tells whether it exists.
+  `
+  CREATE TABLE staff_accounts (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT,
+    role TEXT NOT NULL CHECK (role IN ('admin','editor','handler','viewer')),
+    password_hash TEXT NOT NULL,
+    zalo_user_id TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    last_login_at INTEGER
+  );
+
+  CREATE TABLE staff_sessions (
+    id_hash TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX staff_sessions_account ON staff_sessions(account_id);
+  CREATE INDEX staff_sessions_expires ON staff_sessions(expires_at);
+
+  CREATE TABLE staff_login_failures (
+    username TEXT PRIMARY KEY COLLATE NOCASE,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- Append-only: every login, status change, export, post change and account change. Triggers refuse edits.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    actor_kind TEXT NOT NULL CHECK (actor_kind IN ('staff','token','cli','anonymous')),
+    role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT,
+    ip TEXT
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE INDEX audit_log_action ON audit_log(action, at);
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+
+  -- The dashboard and reports count messages by time.
+  CREATE INDEX inbox_received ON inbox(received_at);
+  `,
 ];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { I18n, Language } from '../i18n/index.ts';
-import { text } from '../messages.ts';
+import type { I18n, Language, Translate } from '../i18n/index.ts';
+import { text, type OutgoingMessage } from '../messages.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import { localParts, startOfLocalDay } from '../time.ts';
 import {
@@ -52,6 +52,8 @@ export interface PetitionServiceDeps {
   logger: Logger;
   /** Other stores holding the user's data (conversation state, followers…), erased together. */
   erasers: ((userId: string) => void)[];
+  /** A follow-up message after an answered petition (the satisfaction question), if any. */
+  afterAnswer?: (userId: string, code: string, t: Translate) => OutgoingMessage | undefined;
 }
 
 /** Petition rules: codes, daily limit, status changes with replies to the citizen, retention and erasure. */
@@ -85,6 +87,7 @@ export function createPetitionService(deps: PetitionServiceDeps): PetitionServic
       deps.repo.update(p.id, { status: change.status, actor: change.actor, fromStatus: p.status, ...(reply ? { reply } : {}), ...(note ? { note } : {}) }, at);
       if (reply && p.user_id) {
         const t = deps.i18n.forLanguage(deps.languageOf(p.user_id));
+        const follow = change.status === 'answered' ? deps.afterAnswer?.(p.user_id, p.code, t) : undefined;
         // Purpose "notify": when Zalo's 7-day window is closed (-230) the message waits for the citizen's next one.
         deps.outbox.enqueue(
           [
@@ -94,6 +97,7 @@ export function createPetitionService(deps: PetitionServiceDeps): PetitionServic
               purpose: 'notify',
               message: text(t('petition.staffReply', { code: p.code, status: t(`petition.status.${change.status}`), reply })),
             },
+            ...(follow ? [{ dedupeKey: `petition:${p.id}:rate:${at}`, userId: p.user_id, purpose: 'notify', message: follow }] : []),
           ],
           at,
         );

@@ -33,6 +33,7 @@ const intentsSchema = z.strictObject({
   greeting: z.strictObject({ phrases: phraseList }),
   erase_data: z.strictObject({ phrases: phraseList }),
   language: z.strictObject({ phrases: phraseList }),
+  quiz: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
@@ -79,6 +80,7 @@ export interface Lexicon {
   greeting: PhraseMatcher;
   eraseData: PhraseMatcher;
   language: PhraseMatcher;
+  quiz: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
@@ -179,6 +181,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     greeting: compilePhrases(intents.greeting.phrases),
     eraseData: compilePhrases(intents.erase_data.phrases),
     language: compilePhrases(intents.language.phrases),
+    quiz: compilePhrases(intents.quiz.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),

@@ -125,7 +125,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
   app.get('/v3.0/oa/user/detail', (req, res) => {
     const data = JSON.parse(String(req.query.data ?? '{}')) as { user_id?: string };
     if (!data.user_id) return void res.json({ error: -201, message: 'parameter user_id is invalid' });
-    res.json({ error: 0, message: 'Success', data: { user_id: data.user_id, display_name: `Người dùng ${data.user_id.slice(-4)}`, user_is_follower: true } });
+    res.json({ error: 0, message: 'Success', data: { user_id: data.user_id, display_name: `Demo user ${data.user_id.slice(-4)}`, user_is_follower: true } });
   });
 
   app.get('/v3.0/oa/user/getlist', (req, res) => {

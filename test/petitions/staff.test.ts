@@ -95,7 +95,9 @@ describe('staff petition API', () => {
     const { outboxSettled } = await import('../helpers/bot.ts');
     await outboxSettled(tb.bot);
     const sent = tb.fake!.messagesFor('u3').map((m) => (m.body.message as { text?: string }).text ?? '');
-    expect(sent.at(-1)).toMatch(new RegExp(`^Phản hồi cho phản ánh ${code} \\(Đã trả lời\\)`));
+    // The reply, then the satisfaction question (asked once a day at most).
+    expect(sent.at(-2)).toMatch(new RegExp(`^Phản hồi cho phản ánh ${code} \\(Đã trả lời\\)`));
+    expect(sent.at(-1)).toBe('Bạn có hài lòng với câu trả lời?');
     // The owner sees it in a status lookup; a stranger gets the same answer as for an unknown code.
     expect(last(await c.say(`tra cứu ${code}`)).text).toMatch(/Đã trả lời\.\nTrả lời gần nhất: Phường đã trả/);
     const stranger = last(await citizen(tb, 'u4').say(`tra cứu ${code}`)).text;
@@ -121,7 +123,8 @@ describe('staff petition API', () => {
     if (!r.ok) throw new Error('seed failed');
     await api('PATCH', `/petitions/${r.petition.code}`, { status: 'answered', reply: 'Đã xử lý xong.' });
     const { waitFor } = await import('../helpers/bot.ts');
-    await waitFor('the reply to be held', () => (tb!.bot.db.prepare("SELECT count(*) FROM outbox WHERE status = 'held'").pluck().get() as number) === 1);
+    // The reply and the satisfaction question both wait.
+    await waitFor('the reply to be held', () => (tb!.bot.db.prepare("SELECT count(*) FROM outbox WHERE status = 'held'").pluck().get() as number) === 2);
     expect(tb.fake!.messagesFor('u6')).toHaveLength(0);
     tb.fake!.options.outOfWindow!.delete('u6');
     await citizen(tb, 'u6').say('alo');

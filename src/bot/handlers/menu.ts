@@ -7,6 +7,7 @@ export const CMD = {
   procedures: '#cmd:procedures',
   petition: '#cmd:petition',
   status: '#cmd:status',
+  quiz: '#cmd:quiz',
 } as const;
 
 /** True when the text is a tap on one of the bot's buttons. */
@@ -20,6 +21,7 @@ export function mainMenu(t: Translate, hotline: string | undefined): OutgoingMes
     queryButton(t('menu.procedures'), CMD.procedures),
     queryButton(t('menu.petition'), CMD.petition),
     queryButton(t('menu.status'), CMD.status),
+    queryButton(t('menu.quiz'), CMD.quiz),
     hotline ? { kind: 'phone', title: t('menu.hotline'), phone: hotline } : { kind: 'phone', title: t('menu.emergency'), phone: '113' },
   ];
   return text(t('menu.title'), buttons);
