@@ -120,9 +120,8 @@ export function createNameRanker(procedures: Procedure[], lexicon: Lexicon): Nam
     get: (id) => byId.get(id)?.procedure,
     rank(query, engineScores, limit) {
       const scores = new Map(engineScores);
-      if (query.language === 'km') {
-        for (const [id, k] of khmerScores(query)) scores.set(id, (scores.get(id) ?? 0) * 1.5 + k * 10);
-      }
+      const khmer = query.language === 'km' ? khmerScores(query) : new Map<string, number>();
+      for (const [id, k] of khmer) scores.set(id, (scores.get(id) ?? 0) * 1.5 + k * 10);
       const padded = [` ${query.expanded} `, ` ${query.tokens.join(' ')} `];
       const present = new Set(searchWords(query.expanded, lexicon, none));
       const norm = Math.sqrt(Math.max(1, query.tokens.length));
@@ -146,6 +145,11 @@ export function createNameRanker(procedures: Procedure[], lexicon: Lexicon): Nam
             const found = p.content.filter((w) => present.has(w)).length;
             if (found / p.content.length >= COVERAGE_MIN) bonus = Math.max(bonus, PHRASE_WEIGHT * found * COVERAGE_WEIGHT);
           }
+        }
+        // A Khmer alias found whole in the question names the procedure as surely as a Vietnamese one.
+        if ((khmer.get(id) ?? 0) >= 10 && PHRASE_BASE + PHRASE_WEIGHT * 4 > bonus) {
+          bonus = PHRASE_BASE + PHRASE_WEIGHT * 4;
+          phrase = 'km';
         }
         hits.push({ id, score: (base / norm) * (1 + bonus), phrase });
       }

@@ -37,7 +37,7 @@ export interface PetitionDraft {
 }
 
 const CMD = (s: string) => `#pa:${s}`;
-const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi']);
+const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi', 'បោះបង់']);
 const YES = new Set(['dong y', 'co', 'ok', 'yes', 'dong y a', 'uh', 'u']);
 const NO = new Set(['khong', 'khong dong y', 'ko', 'no', 'k']);
 
