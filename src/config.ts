@@ -44,6 +44,10 @@ const envSchema = z.object({
   ZALO_HTTP_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
 
   ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  // Staff console: the session cookie is Secure only behind HTTPS (a plain-HTTP browser would drop it).
+  COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0']).default('false')),
+  STAFF_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.25).max(168).default(12)),
+  PETITION_OVERDUE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(15)),
 
   UNIT_NAME: z.preprocess(emptyToUndefined, z.string().default('Công an thành phố Cần Thơ')),
   UNIT_HOTLINE: optionalString,
@@ -80,12 +84,21 @@ export interface Config {
     httpTimeoutMs: number;
   };
   adminToken: string | undefined;
+  /** Staff console: cookie flags, how long a login lasts, when an open petition counts as overdue. */
+  staffConsole: StaffConsoleConfig;
   unit: { name: string; hotline: string | undefined };
   contentDir: string;
   outboxConcurrency: number;
   broadcasts: BroadcastConfig;
   /** Days after a petition is closed before its personal fields are erased. */
   petitionRetentionDays: number;
+}
+
+/** Staff console settings (see the "Staff console" section of .env.example). */
+export interface StaffConsoleConfig {
+  cookieSecure: boolean;
+  sessionHours: number;
+  petitionOverdueDays: number;
 }
 
 /** A daily local-time window, in minutes after local midnight; start > end crosses midnight. */
@@ -167,6 +180,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       httpTimeoutMs: e.ZALO_HTTP_TIMEOUT_MS,
     }),
     adminToken: e.ADMIN_TOKEN,
+    staffConsole: Object.freeze({
+      cookieSecure: e.COOKIE_SECURE === 'true' || e.COOKIE_SECURE === '1',
+      sessionHours: e.STAFF_SESSION_HOURS,
+      petitionOverdueDays: e.PETITION_OVERDUE_DAYS,
+    }),
     unit: Object.freeze({ name: e.UNIT_NAME, hotline: e.UNIT_HOTLINE }),
     contentDir: e.CONTENT_DIR,
     outboxConcurrency: e.OUTBOX_CONCURRENCY,

@@ -1,11 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { StaffRole } from './staff-repository.ts';
 
 /** Who is acting on the staff side (recorded in histories and audit logs). */
 export interface StaffActor {
+  /** `token`: the ADMIN_TOKEN bearer (scripts); `staff`: a console session. */
   kind: 'token' | 'staff';
   name: string;
-  role: 'admin' | 'editor' | 'handler' | 'viewer';
+  role: StaffRole;
+  /** Console sessions only: the account, and the CSRF token every state-changing request must echo. */
+  session?: { accountId: number; csrfToken: string; expiresAt: number };
 }
 
 declare module 'express-serve-static-core' {
@@ -20,24 +23,16 @@ const equal = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** The actor of the scripts' bearer token. Its name is what histories show for changes made with it. */
+export const TOKEN_ACTOR: StaffActor = Object.freeze({ kind: 'token', name: 'admin-token', role: 'admin' });
+
 /**
- * Requires `Authorization: Bearer <ADMIN_TOKEN>` (scripts). Without a configured token the
- * admin API is closed: 503 says so, so an operator knows what to set.
+ * Reads `Authorization: Bearer <ADMIN_TOKEN>`: 'absent' without the header, the token actor when it matches
+ * (constant-time), 'invalid' otherwise — also when no ADMIN_TOKEN is configured, so a bearer never opens a closed API.
  */
-export function requireAdminToken(adminToken: string | undefined): RequestHandler {
-  return (req, res, next) => {
-    if (req.actor) return next();
-    if (!adminToken) {
-      res.status(503).json({ error: 'admin API disabled: set ADMIN_TOKEN' });
-      return;
-    }
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    if (!m || !equal(m[1]!.trim(), adminToken)) {
-      res.status(401).json({ error: 'unauthorized' });
-      return;
-    }
-    req.actor = { kind: 'token', name: 'admin-token', role: 'admin' };
-    next();
-  };
+export function bearerActor(header: string | undefined, adminToken: string | undefined): StaffActor | 'absent' | 'invalid' {
+  if (!header) return 'absent';
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  if (!m || !adminToken || !equal(m[1]!.trim(), adminToken)) return 'invalid';
+  return TOKEN_ACTOR;
 }

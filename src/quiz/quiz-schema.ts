@@ -34,7 +34,7 @@ export function loadQuizzes(contentDir: string): { quizzes: Quiz[]; issues: Cont
   const dir = join(contentDir, 'quizzes');
   const quizzes: Quiz[] = [];
   const issues: ContentIssue[] = [];
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {

@@ -15,6 +15,7 @@ export function toAsciiDigits(text: string): string {
   return text.replace(KHMER_DIGITS, (d) => String(d.charCodeAt(0) - 0x17e0));
 }
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
 const ASCII_OR_KHMER = /^[\x00-\x7f\u1780-\u17ff]*$/;
 const NON_WORD_FAST = /[^a-z0-9\u1780-\u17ff]+/g;
 const REPEATED_FAST = /([a-z])\1{2,}/g;
