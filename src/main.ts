@@ -65,6 +65,8 @@ export interface StartOptions {
   logger?: Logger;
   retry?: RetryPolicy;
   outboxPollMs?: number;
+  /** Delay before a failed outbox row is retried (tests shorten it). */
+  outboxRetryMs?: number;
 }
 
 /** Composition root: config → db → services → http server → workers. */
@@ -122,7 +124,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const users = createUserRepository(db);
   const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
 
-  const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}) });
+  const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}), ...(options.outboxRetryMs ? { retryDelayMs: options.outboxRetryMs } : {}) });
   // Broadcasts: follower sends go through a client without retries, since a retried timeout could deliver twice.
   const sendClient = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, retry: BROADCAST_SEND_RETRY });
   const broadcasts = createBroadcasts({

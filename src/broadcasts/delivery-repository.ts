@@ -127,7 +127,7 @@ export function createDeliveryRepository(db: Db): DeliveryRepository {
     if (renew.run(leaseUntil, postId, owner).changes === 0) return undefined;
     const claimed: ClaimedDelivery[] = [];
     for (;;) {
-      const rows = candidates.all(postId, limit - claimed.length + 32) as { id: number; recipient: string; eligible: number; opted_out: number }[];
+      const rows = candidates.all(postId, limit - claimed.length + 8) as { id: number; recipient: string; eligible: number; opted_out: number }[];
       if (rows.length === 0) return claimed;
       for (const r of rows) {
         if (!r.eligible) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { OutgoingMessage } from '../messages.ts';
-import { isRetryable, OUT_OF_WINDOW_CODE, ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../zalo/errors.ts';
+import { isRetryable, OUT_OF_WINDOW_CODE, TOKEN_ERROR_CODES, ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../zalo/errors.ts';
 import type { ZaloClient } from '../zalo/client.ts';
 import type { OutboxRepository, OutboxRow } from './outbox-repository.ts';
 
@@ -29,11 +29,14 @@ export interface OutboxWorkerDeps {
   concurrency: number;
   pollMs?: number;
   stopGraceMs?: number;
+  /** Delay before a failed row is tried again, times its attempts (default one minute). */
+  retryDelayMs?: number;
 }
 
 /** Delivers outbox rows through the Zalo client, several users at a time, one message per user at a time. */
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const pollMs = deps.pollMs ?? 1000;
+  const retryDelayMs = deps.retryDelayMs ?? 60_000;
   const inFlight = new Map<number, Promise<void>>();
   const busyUsers = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -63,9 +66,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   function recordFailure(row: OutboxRow, err: unknown, at: number): void {
     if (err instanceof ZaloReauthRequiredError) {
       deps.repo.retryAt(row.id, at + REAUTH_RETRY_MS, null, err.message);
-    } else if (err instanceof ZaloApiError && isRetryable(err) && row.attempts < MAX_OUTBOX_ATTEMPTS) {
-      // Rate limit (-32) still refused after the client's backoff: try again later rather than dropping the reply.
-      deps.repo.retryAt(row.id, at + 60_000 * row.attempts, err.code, err.message);
+    } else if (err instanceof ZaloApiError && (isRetryable(err) || TOKEN_ERROR_CODES.has(err.code)) && row.attempts < MAX_OUTBOX_ATTEMPTS) {
+      // Rate limit (-32) after the client's backoff, or a token refused again right after the client's one refresh:
+      // try again later (a new attempt refreshes afresh) rather than dropping the reply.
+      deps.repo.retryAt(row.id, at + retryDelayMs * row.attempts, err.code, err.message);
     } else if (err instanceof ZaloApiError) {
       if (err.code === OUT_OF_WINDOW_CODE && HOLD_WHEN_OUT_OF_WINDOW.has(row.purpose)) {
         deps.repo.hold(row.id, err.code, err.message);
@@ -75,7 +79,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         deps.logger.warn({ outboxId: row.id, code: err.code }, 'Zalo refused a message; recorded as failed');
       }
     } else if (err instanceof ZaloHttpError && row.attempts < MAX_OUTBOX_ATTEMPTS) {
-      deps.repo.retryAt(row.id, at + 60_000 * row.attempts, null, err.message);
+      deps.repo.retryAt(row.id, at + retryDelayMs * row.attempts, null, err.message);
     } else {
       deps.repo.markFailed(row.id, null, (err as Error).message);
       deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Message could not be delivered; recorded as failed');

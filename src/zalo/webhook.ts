@@ -51,13 +51,22 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
         return;
       }
       const { event, key } = parsed;
-      const stored = deps.inbox.insert({
-        eventKey: key,
-        eventName: event.eventName,
-        userId: event.userId,
-        payload: raw.toString('utf8'),
-        receivedAt: deps.clock.now().getTime(),
-      });
+      let stored: boolean;
+      try {
+        stored = deps.inbox.insert({
+          eventKey: key,
+          eventName: event.eventName,
+          userId: event.userId,
+          payload: raw.toString('utf8'),
+          receivedAt: deps.clock.now().getTime(),
+        });
+      } catch (err) {
+        // The database stayed locked past the busy timeout: Zalo retries a non-200, so nothing is lost.
+        deps.logger.error({ err: (err as Error).message }, 'Could not store a webhook event; Zalo will redeliver it');
+        res.setHeader('retry-after', '5');
+        res.status(503).json({ error: 'busy, retry later' });
+        return;
+      }
       if (event.type === 'unknown') deps.logger.info({ event: event.eventName }, 'Unknown Zalo event stored');
       res.status(200).json({ ok: true, duplicate: !stored });
       if (stored) deps.onStored();

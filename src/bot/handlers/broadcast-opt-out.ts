@@ -6,11 +6,13 @@ import type { BotContext, Handler } from '../context.ts';
 // "dừng nhận tin" stops CCHC broadcasts, "nhận tin" resumes them; the choice is stored, not just answered.
 // Only a whole message matches: "tôi muốn nhận tin về hộ chiếu" is a question, not a subscription.
 
-const OPT_OUT_FOLDED = new Set(['dung nhan tin', 'ngung nhan tin', 'huy nhan tin', 'tat nhan tin', 'dung nhan tin tuyen truyen']);
-// "nhắn tin" (to message) folds to the same letters as "nhận tin": typed with marks, only "nhận" subscribes;
-// typed without marks, "nhan tin" is taken as "nhận tin" (it is what the opt-out reply tells people to type).
-const OPT_IN_MARKED = new Set(['nhận tin', 'nhận tin lại', 'tiếp tục nhận tin', 'bật nhận tin']);
-const OPT_IN_PLAIN = new Set(['nhan tin', 'nhan tin lai', 'tiep tuc nhan tin', 'bat nhan tin']);
+// Phrases are compared with Vietnamese marks folded away (dừng nhận tin → dung nhan tin).
+const OPT_OUT = new Set(['dung nhan tin', 'ngung nhan tin', 'huy nhan tin', 'tat nhan tin', 'dung nhan tin tuyen truyen']);
+const OPT_IN = new Set(['nhan tin', 'nhan tin lai', 'tiep tuc nhan tin', 'bat nhan tin']);
+// "nhắn tin" (to send a message) folds to the same letters as "nhận tin" (to receive news). Its ă carries a breve,
+// which no opt-in phrase has: typed with marks, only "nhận" subscribes; typed without marks, "nhan tin" is taken
+// as "nhận tin" (what the opt-out reply tells people to type).
+const BREVE = /\u0306/;
 
 /** 'out' for a stop request, 'in' for a resume request, undefined for anything else. Pure. */
 export function matchBroadcastChoice(input: string): 'out' | 'in' | undefined {
@@ -21,9 +23,8 @@ export function matchBroadcastChoice(input: string): 'out' | 'in' | undefined {
     .trim();
   if (cleaned.length === 0 || cleaned.length > 40) return undefined;
   const folded = foldMarks(cleaned);
-  if (OPT_OUT_FOLDED.has(folded)) return 'out';
-  if (OPT_IN_MARKED.has(cleaned.normalize('NFC'))) return 'in';
-  if (cleaned === folded && OPT_IN_PLAIN.has(cleaned)) return 'in';
+  if (OPT_OUT.has(folded)) return 'out';
+  if (OPT_IN.has(folded) && !BREVE.test(cleaned.normalize('NFD'))) return 'in';
   return undefined;
 }
 

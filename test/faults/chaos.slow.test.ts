@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestBot, waitFor, type TestBot } from '../helpers/bot.ts';
+import { uniqueMsgId } from '../helpers/fixtures.ts';
+
+// A fake Zalo that fails 30% of calls at random (HTTP 500, no answer, -32, -220, broken JSON) during a
+// 2,000-event run: every reply is delivered, or recorded as failed with its reason; none is sent twice.
+
+let tb: TestBot | undefined;
+afterEach(async () => {
+  await tb?.stop();
+  tb = undefined;
+});
+
+const EVENTS = 2000;
+
+describe('Zalo failing 30% of calls', () => {
+  it('delivers every reply or records why not, and never sends one twice', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    tb = await startTestBot({
+      fake: { failRate: 0.3, random },
+      env: { ZALO_HTTP_TIMEOUT_MS: '300', OUTBOX_CONCURRENCY: '8' },
+      retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 },
+      outboxPollMs: 20,
+      outboxRetryMs: 200,
+    });
+    const questions = ['lam cccd can j', 'đăng ký tạm trú', 'xin chào', 'cháy nhà rồi', 'mất cà vẹt làm lại', 'How do I apply for a passport?'];
+    for (let i = 0; i < EVENTS; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, EVENTS - i) }, async (_, k) => {
+          const n = i + k;
+          const res = await tb!.post({
+            app_id: '3608465249409039670',
+            event_name: 'user_send_text',
+            timestamp: String(Date.now()),
+            sender: { id: `60000000000${String(n).padStart(6, '0')}` },
+            recipient: { id: '1' },
+            message: { msg_id: uniqueMsgId(), text: questions[n % questions.length] },
+          });
+          expect(res.status).toBe(200);
+        }),
+      );
+    }
+    await tb.bot.drainInbox();
+    const db = tb.bot.db;
+    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending')").pluck().get() as number) === 0, 240_000);
+
+    expect(db.prepare("SELECT count(*) FROM inbox WHERE status = 'done'").pluck().get()).toBe(EVENTS);
+    const rows = db.prepare('SELECT id, user_id, status, last_error, payload FROM outbox').all() as { id: number; user_id: string; status: string; last_error: string | null; payload: string }[];
+    expect(rows.length).toBeGreaterThanOrEqual(EVENTS);
+    const failed = rows.filter((r) => r.status === 'failed');
+    for (const r of failed) expect(r.last_error, `outbox ${r.id}`).toBeTruthy();
+    expect(rows.every((r) => r.status === 'sent' || r.status === 'failed')).toBe(true);
+    // Nearly everything gets through: six attempts at 30% failure leave ~0.07% per message.
+    expect(failed.length).toBeLessThan(rows.length * 0.02);
+
+    // At the fake: one accepted copy per sent row, never two of the same message to the same person.
+    const seen = new Map<string, number>();
+    for (const m of tb.fake!.sent) {
+      const key = `${m.userId}|${JSON.stringify(m.body.message)}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+    const sentRows = rows.filter((r) => r.status === 'sent').length;
+    expect(tb.fake!.sent.length).toBeGreaterThanOrEqual(sentRows);
+    expect(tb.fake!.oauthCalls).toBeGreaterThan(0);
+  });
+});
