@@ -30,16 +30,22 @@ export function localParts(d: Date, timeZone: string): { year: number; month: nu
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
+/** Local offset (local − UTC, in ms) of the instant `ms` in a time zone. */
+function offsetAt(ms: number, timeZone: string): number {
+  const floored = ms - (((ms % 60_000) + 60_000) % 60_000);
+  const p = localParts(new Date(floored), timeZone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - floored;
+}
+
 /** The instant (epoch ms) when a local wall-clock time occurs in a time zone. */
 export function zonedTimeToEpoch(
   parts: { year: number; month: number; day: number; hour?: number; minute?: number },
   timeZone: string,
 ): number {
   const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour ?? 0, parts.minute ?? 0);
-  // The zone's offset at that moment: local wall time read back, minus UTC.
-  const seen = localParts(new Date(wall), timeZone);
-  const offset = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute) - wall;
-  return wall - offset;
+  // Twice is enough: an offset changes at most once around any instant (DST; Vietnam has none anyway).
+  const first = wall - offsetAt(wall, timeZone);
+  return wall - offsetAt(first, timeZone);
 }
 
 /** Epoch ms of the local midnight that starts the day of `d`. */

@@ -1,4 +1,4 @@
-import { localParts } from '../time.ts';
+import { formatLocalDateTime, localParts, periodRange, zonedTimeToEpoch } from '../time.ts';
 
 // Wall-clock arithmetic in the unit's time zone. Posts are planned in local time (Asia/Ho_Chi_Minh) and stored as
 // instants; these helpers convert both ways without ever using the server's own time zone.
@@ -14,11 +14,7 @@ function offsetAt(ms: number, timeZone: string): number {
 
 /** The instant at which the wall clock in `timeZone` shows the given local date and time. */
 export function zonedToEpoch(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const first = wall - offsetAt(wall, timeZone);
-  const second = offsetAt(first, timeZone);
-  // Twice is enough: offsets change at most once around any instant (DST); Vietnam has none anyway.
-  return wall - second;
+  return zonedTimeToEpoch({ year, month, day, hour, minute }, timeZone);
 }
 
 /** `2025-02-10T09:00:00+07:00`: the instant as the unit's wall clock shows it, with the offset. */
@@ -34,9 +30,7 @@ export function formatLocalIso(ms: number, timeZone: string): string {
 
 /** `10/02/2025 09:00`: how Vietnamese staff read a date and time. */
 export function formatLocalShort(ms: number, timeZone: string): string {
-  const p = localParts(new Date(ms), timeZone);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(p.day)}/${pad(p.month)}/${p.year} ${pad(p.hour)}:${pad(p.minute)}`;
+  return formatLocalDateTime(new Date(ms), timeZone);
 }
 
 /** Minutes after local midnight of the instant `ms`. */
@@ -84,11 +78,5 @@ export function parseIsoInstant(text: string): number | undefined {
 
 /** `2025-Q1` → [start, end) instants of that quarter in local time; undefined when malformed. */
 export function quarterRange(quarter: string, timeZone: string): { from: number; to: number } | undefined {
-  const m = /^(\d{4})-Q([1-4])$/i.exec(quarter.trim());
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const q = Number(m[2]);
-  const from = zonedToEpoch(year, (q - 1) * 3 + 1, 1, 0, 0, timeZone);
-  const to = q === 4 ? zonedToEpoch(year + 1, 1, 1, 0, 0, timeZone) : zonedToEpoch(year, q * 3 + 1, 1, 0, 0, timeZone);
-  return { from, to };
+  return /^\d{4}-Q[1-4]$/i.test(quarter.trim()) ? periodRange(quarter, timeZone) : undefined;
 }
