@@ -37,6 +37,7 @@ const DEMO_OA_ID = '4318000000000000001';
 // every start spent a single-use refresh token before sending anything.
 const SEED_TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_CHECK_MS = 10 * 60 * 1000;
+const INBOX_BODY_RETENTION_MS = 30 * 86_400_000;
 const SERVER_CLOSE_GRACE_MS = 2_000;
 
 /** A running bot: its address, its parts (for tests and scripts) and how to stop it. */
@@ -211,6 +212,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const runRetention = () => {
     try {
       bot.petitions.runRetention();
+      // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
+      inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS);
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'Petition retention job failed; it runs again tomorrow');
     }

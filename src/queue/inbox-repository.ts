@@ -24,6 +24,8 @@ export interface InboxRepository {
   lastReceivedAt(): number | undefined;
   /** Deletes the raw events of a user (erasure on request); the keys stay so redeliveries are still ignored. */
   forgetUser(userId: string): void;
+  /** Empties the raw bodies of handled events older than `before` (the keys stay, so redeliveries are still ignored). */
+  pruneHandled(before: number): number;
 }
 
 /** SQLite inbox: the unique event_key makes redelivered events a no-op. */
@@ -43,6 +45,9 @@ export function createInboxRepository(db: Db): InboxRepository {
   // Newest row by primary key: max(received_at) would scan the whole (ever-growing) table on every /healthz.
   const lastReceived = db.prepare(`SELECT received_at FROM inbox ORDER BY id DESC LIMIT 1`).pluck();
   const forget = db.prepare(`UPDATE inbox SET payload = '{}', user_id = NULL WHERE user_id = ?`);
+  const prune = db.prepare(
+    `UPDATE inbox SET payload = '{}', user_id = NULL WHERE status IN ('done','ignored','failed') AND received_at < ? AND payload <> '{}'`,
+  );
   return {
     insert: (r) => insert.run(r.eventKey, r.eventName, r.userId ?? null, r.payload, r.receivedAt).changes === 1,
     pending: (limit) => pending.all(limit) as InboxRow[],
@@ -52,5 +57,6 @@ export function createInboxRepository(db: Db): InboxRepository {
     countPending: () => countPending.get() as number,
     lastReceivedAt: () => (lastReceived.get() as number | null) ?? undefined,
     forgetUser: (userId) => void forget.run(userId),
+    pruneHandled: (before) => prune.run(before).changes,
   };
 }
