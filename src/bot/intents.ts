@@ -41,6 +41,8 @@ export interface Understanding {
   languageRequest: boolean;
   /** The citizen wants to take the CCHC quiz ("thi tìm hiểu CCHC"). */
   quizRequest: boolean;
+  /** The citizen asks how to reach the police (phone, address, office hours). */
+  contactRequest: boolean;
 }
 
 export interface Understander {
@@ -98,6 +100,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         eraseRequest: false,
         languageRequest: false,
         quizRequest: false,
+        contactRequest: false,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -115,6 +118,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       const code = findPetitionCode(query.folded);
       if (code) return { ...base, intent: 'petition_status', petitionCode: code };
       if (lexicon.petition.test(f, raw)) return { ...base, intent: 'petition' };
+      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', contactRequest: true };
 
       // Words about fees, time or papers say nothing about which procedure: search without them.
       const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);

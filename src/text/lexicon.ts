@@ -34,6 +34,7 @@ const intentsSchema = z.strictObject({
   erase_data: z.strictObject({ phrases: phraseList }),
   language: z.strictObject({ phrases: phraseList }),
   quiz: z.strictObject({ phrases: phraseList }),
+  contact: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
@@ -81,6 +82,7 @@ export interface Lexicon {
   eraseData: PhraseMatcher;
   language: PhraseMatcher;
   quiz: PhraseMatcher;
+  contact: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
@@ -182,6 +184,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     eraseData: compilePhrases(intents.erase_data.phrases),
     language: compilePhrases(intents.language.phrases),
     quiz: compilePhrases(intents.quiz.phrases),
+    contact: compilePhrases(intents.contact.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),

@@ -105,3 +105,11 @@ describe('procedure search', () => {
     expect(top('làm căn cước cho bé 6 tuổi được không')).toBe('cap-the-can-cuoc-duoi-14');
   });
 });
+
+describe('contact questions', () => {
+  it('points to the commune police and 113 instead of guessing a procedure', () => {
+    const u = understand('số điện thoại công an xã');
+    expect(u).toMatchObject({ intent: 'menu', contactRequest: true });
+    expect(intent('đường dây nóng tố giác ma túy')).toBe('crime_report');
+  });
+});

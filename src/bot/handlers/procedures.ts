@@ -160,6 +160,10 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
       case 'greeting':
         return { replies: [text(t('greeting.hello')), mainMenu(t, deps.hotline)], intent: 'greeting' };
       case 'menu':
+        if (u.contactRequest) {
+          const call: Button[] = deps.hotline ? [{ kind: 'phone', title: t('menu.hotline'), phone: deps.hotline }] : [];
+          return { replies: [text(t('intent.contact', { hotlineLine: hotlineLine(t) }), [...call, { kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'menu' };
+        }
         return { replies: [mainMenu(t, deps.hotline), fieldsMenu(ctx)], intent: 'menu' };
       default:
         break;
