@@ -185,7 +185,9 @@ export function createProcedureIndex(procedures: Procedure[], lexicon: Lexicon):
           weights: { fuzzy: 0.5, prefix: 0.4 },
         });
         for (const r of exact) scores.set(String(r.id), r.score);
-        for (const r of index.search(query.tokens.map(phoneticKey).join(' '), { fields: ['phon'] })) {
+        // Only words whose spelling the folding changes, or that the content never uses, need the phonetic pass.
+        const phonetic = query.tokens.filter((t) => phoneticKey(t) !== t || !vocabulary.has(t)).map(phoneticKey);
+        for (const r of phonetic.length > 0 ? index.search(phonetic.join(' '), { fields: ['phon'] }) : []) {
           scores.set(String(r.id), (scores.get(String(r.id)) ?? 0) + r.score * PHONETIC_WEIGHT);
         }
       }
