@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     'paced-seconds': { type: 'string', default: '10' },
     'max-seconds': { type: 'string', default: '10' },
     users: { type: 'string', default: '2000' },
+    // Run the compiled bot (npm run build) as `npm run start:dist` does in production, instead of through tsx.
+    dist: { type: 'boolean', default: false },
   },
 });
 const RATE = Number(args.rate);
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'zalo-bench-'));
   const dbPath = join(dir, 'bot.db');
   const fake = await startFakeZalo({ accessToken: 'bench-access-1', refreshToken: 'bench-refresh-1' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, args.dist ? ['--max-old-space-size=160', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
