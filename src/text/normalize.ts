@@ -20,6 +20,7 @@ const ASCII_OR_KHMER = /^[\x00-\x7f\u1780-\u17ff]*$/;
 const NON_WORD_FAST = /[^a-z0-9\u1780-\u17ff]+/g;
 const REPEATED_FAST = /([a-z])\1{2,}/g;
 const STRETCHED_WORD = /\S*(\S)\1\1\S*/g;
+const ANY_TRIPLE = /(\S)\1\1/;
 
 /** Folds Vietnamese tone and vowel marks and đ→d; the text must already be lower case. */
 export function foldMarks(text: string): string {
@@ -42,8 +43,11 @@ export function normalizeText(input: string): string {
   const fast = ASCII_OR_KHMER.test(folded);
   const spaced = fast ? folded.replace(NON_WORD_FAST, ' ') : folded.replace(NON_WORD, ' ');
   // Stretched words ("nhiuuu") have vowels; abbreviations with tripled letters ("cccd") do not.
-  const collapsed = spaced.replace(STRETCHED_WORD, (w) => (/[aeiouy]/.test(w) ? w.replace(fast ? REPEATED_FAST : REPEATED, '$1') : w));
-  return collapsed.replace(/\s+/g, ' ').trim();
+  const collapsed = !ANY_TRIPLE.test(spaced)
+    ? spaced
+    : spaced.replace(STRETCHED_WORD, (w) => (/[aeiouy]/.test(w) ? w.replace(fast ? REPEATED_FAST : REPEATED, '$1') : w));
+  // The fast path's pattern already turned every run of separators into one space.
+  return fast ? collapsed.trim() : collapsed.replace(/\s+/g, ' ').trim();
 }
 
 /** Splits normalised text into tokens. */
