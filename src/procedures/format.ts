@@ -34,6 +34,8 @@ export function feeSummary(t: Translate, p: Procedure, today: string): string {
   const lines = now.slice(0, MAX_FEE_LINES).map((f) => feeLine(t, f));
   if (now.length > MAX_FEE_LINES) lines.push(t('procedure.feeMore', { count: now.length - MAX_FEE_LINES }));
   if (p.fees.exemptions.length > 0) lines.push(t('procedure.feeExemptHint'));
+  // The note says which amounts are not confirmed (e.g. motorbike fees since 2026): never quote a partial list silently.
+  if (p.fees.note) lines.push(t('procedure.feeNoteHint'));
   return lines.join('; ');
 }
 
