@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 
 export interface AppDeps {
@@ -12,16 +12,25 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // The per-request child logger is made on first use: most requests (webhooks) never log.
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: Request & { logCache?: Logger }) {
+      return (this.logCache ??= deps.logger.child({ reqId: this.id }));
+    },
+  });
+  const timeRequests = deps.logger.isLevelEnabled('debug');
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     req.id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    req.log = deps.logger.child({ reqId: req.id });
     res.setHeader('x-request-id', req.id);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    if (timeRequests) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        req.log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      });
+    }
     next();
   });
   for (const router of deps.routers) app.use(router);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
@@ -21,6 +21,8 @@ import { createHealthRouter } from './health.ts';
 import { createI18n } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
 import { createInboxRepository } from './queue/inbox-repository.ts';
+import { createInboxWriter } from './queue/inbox-writer.ts';
+import { createIngressPriority } from './queue/ingress-priority.ts';
 import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
@@ -29,7 +31,7 @@ import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/clie
 import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
 import { createTokenRepository } from './zalo/token-repository.ts';
 import { createTokenManager } from './zalo/tokens.ts';
-import { createWebhookRouter } from './zalo/webhook.ts';
+import { createWebhookHandler, isWebhookRequest } from './zalo/webhook.ts';
 
 const DEMO_OA_ID = '4318000000000000001';
 // Env tokens: their real expiry is unknown, so assume two hours left. The first refresh then comes early (about an
@@ -107,7 +109,9 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     }
   }
 
-  const http = axios.create();
+  // Zalo's API never redirects: without redirects axios uses Node's http directly instead of the follow-redirects
+  // wrapper, which was a fifth of the cost of every send.
+  const http = axios.create({ maxRedirects: 0 });
   const tokens = createTokenManager({
     repo: tokenRepo,
     http,
@@ -157,7 +161,9 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     secret: `${config.zalo.appSecret}:${config.zalo.oaSecretKey}`,
   });
   const route = bot.route;
-  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick() });
+  // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
+  const ingress = createIngressPriority();
+  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn });
 
   // Staff console and JSON API: login is public; every other /admin/api route needs a staff session (with its
   // CSRF token) or the ADMIN_TOKEN bearer, and a role the access policy allows (src/admin/access-policy.ts).
@@ -185,8 +191,16 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   adminApi.use(createSatisfactionAdminRouter({ satisfaction: bot.satisfaction, timeZone: config.timeZone }));
   adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
 
+  const webhook = createWebhookHandler({
+    appId: config.zalo.appId,
+    oaSecretKey: config.zalo.oaSecretKey,
+    inbox: createInboxWriter({ db, inbox }),
+    clock,
+    logger,
+    onStored: () => dispatcher.kick(),
+    onRequest: ingress.noteRequest,
+  });
   const routers = [
-    createWebhookRouter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, inbox, clock, logger, onStored: () => dispatcher.kick() }),
     createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox }),
     express.Router().use('/admin/api', adminApi),
     staffConsole.pageRouter,
@@ -197,7 +211,9 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const app = createApp({ logger, routers });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
+    // Zalo's webhook is answered before express (src/zalo/webhook.ts); everything else goes to the express app.
+    const s = createServer((req, res) => (isWebhookRequest(req) ? webhook(req, res) : app(req, res)));
+    s.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;

@@ -68,7 +68,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
       users.touch(userId, now.getTime());
       const stored = users.get(userId)?.language;
       const language = isLanguage(stored) ? stored : 'vi';
-      const routed = await bot.route({
+      const routed = bot.route({
         event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
         userId,
         text: question,

@@ -28,8 +28,12 @@ export interface HandlerOutcome {
   procedures?: ProcedureRef[];
 }
 
-/** A conversation handler: returns the replies for an event (or none). */
-export type Handler = (ctx: BotContext) => Promise<OutgoingMessage[] | HandlerOutcome> | OutgoingMessage[] | HandlerOutcome;
+/**
+ * A conversation handler: returns the replies for an event (or none). Handlers are synchronous on purpose: the
+ * dispatcher runs each event, with every state change and its replies, in one SQLite transaction, which must not stay
+ * open across I/O. Work that needs the network goes through the outbox.
+ */
+export type Handler = (ctx: BotContext) => OutgoingMessage[] | HandlerOutcome;
 
 /** One entry of the routing table: the first route whose `match` is true handles the event. */
 export interface Route {

@@ -55,7 +55,7 @@ export interface BotDeps {
 
 /** The conversation side of the bot, independent of HTTP: content, intent layer, handlers, routing table. */
 export interface Bot {
-  route(ctx: BotContext): Promise<RoutedReply>;
+  route(ctx: BotContext): RoutedReply;
   understander: Understander;
   index: ProcedureIndex;
   sessions: SessionStore;

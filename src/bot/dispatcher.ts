@@ -32,13 +32,15 @@ export interface DispatcherDeps {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   users: UserRepository;
-  route: (ctx: BotContext) => Promise<RoutedReply>;
+  route: (ctx: BotContext) => RoutedReply;
   i18n: I18n;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
   observers?: EventObserver[];
   routeObservers?: RouteObserver[];
+  /** Waits between events so webhook acks go first (src/queue/ingress-priority.ts); by default one loop turn. */
+  yieldTurn?: () => Promise<void>;
 }
 
 const SILENT_TYPES = new Set<ZaloEvent['type']>(['oa_echo', 'received', 'seen', 'unknown', 'unfollow']);
@@ -50,41 +52,40 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let stopping = false;
   let active: Promise<number> | undefined;
   let again = false;
+  const yieldTurn = deps.yieldTurn ?? (() => new Promise<void>((r) => setImmediate(r)));
 
-  const finish = deps.db.transaction((row: InboxRow, userId: string, replies: RoutedReply['replies'], at: number) => {
-    deps.outbox.enqueue(
-      replies.map((message, i) => ({ dedupeKey: `in:${row.id}:${i}`, userId, message })),
-      at,
-    );
-    deps.inbox.markDone(row.id, at);
-  });
-
-  async function processRow(row: InboxRow): Promise<void> {
+  /**
+   * One event, in one transaction: the user bookkeeping, every state change the handlers make (sessions, petitions,
+   * quiz answers…), the replies in the outbox and the inbox row marked done commit together. A crash or a throwing
+   * handler leaves nothing half done, and the event is simply handled again. Returns true when replies were enqueued.
+   */
+  const processRow = deps.db.transaction((row: InboxRow): boolean => {
     const at = deps.clock.now().getTime();
     let body: unknown;
     try {
       body = JSON.parse(row.payload);
     } catch {
       deps.inbox.markIgnored(row.id, at, 'unreadable payload');
-      return;
+      return false;
     }
     const parsed = parseZaloEvent(body);
     if (!parsed.ok) {
       deps.inbox.markIgnored(row.id, at, parsed.error);
-      return;
+      return false;
     }
     const event = parsed.event;
     const userId = event.userId;
+    let released = false;
     if (userId && INTERACTION_TYPES.has(event.type)) {
       deps.users.touch(userId, row.received_at);
       // Messages kept aside while the 7-day window was closed can go now.
-      if (deps.outbox.releaseHeld(userId, at) > 0) deps.onEnqueued();
+      released = deps.outbox.releaseHeld(userId, at) > 0;
     }
     if (userId && (event.type === 'follow' || event.type === 'unfollow')) deps.users.setFollower(userId, event.type === 'follow', row.received_at);
     for (const observe of deps.observers ?? []) observe(event, row.received_at);
     if (!userId || SILENT_TYPES.has(event.type)) {
       deps.inbox.markDone(row.id, at);
-      return;
+      return released;
     }
     const stored = deps.users.get(userId)?.language;
     const language = isLanguage(stored) ? stored : 'vi';
@@ -96,8 +97,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       t: deps.i18n.forLanguage(language),
       now: deps.clock.now(),
     };
-    const result = await deps.route(ctx);
-    finish(row, userId, result.replies, deps.clock.now().getTime());
+    const result = deps.route(ctx);
+    const doneAt = deps.clock.now().getTime();
+    deps.outbox.enqueue(
+      result.replies.map((message, i) => ({ dedupeKey: `in:${row.id}:${i}`, userId, message })),
+      doneAt,
+    );
+    deps.inbox.markDone(row.id, doneAt);
     for (const observe of deps.routeObservers ?? []) {
       try {
         observe(ctx, result);
@@ -105,8 +111,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         deps.logger.warn({ err: (err as Error).message }, 'route observer failed');
       }
     }
-    if (result.replies.length > 0) deps.onEnqueued();
-  }
+    return released || result.replies.length > 0;
+  });
 
   async function run(): Promise<number> {
     let handled = 0;
@@ -120,14 +126,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           // Shutting down: what is left stays pending in the inbox and is handled at the next start.
           if (stopping) return handled;
           try {
-            await processRow(row);
+            if (processRow(row)) deps.onEnqueued();
           } catch (err) {
             deps.inbox.markFailed(row.id, deps.clock.now().getTime(), (err as Error).message, MAX_ATTEMPTS);
             deps.logger.error({ inboxId: row.id, event: row.event_name, err: (err as Error).message }, 'Event handling failed');
           }
           handled++;
-          // Let the HTTP server answer webhooks between events.
-          await new Promise((r) => setImmediate(r));
+          // Let the HTTP server answer webhooks between events (and wait while they keep coming).
+          await yieldTurn();
         }
       }
     } while (again);

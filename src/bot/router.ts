@@ -9,11 +9,11 @@ export interface RoutedReply {
 }
 
 /** Runs the first route that matches the context. */
-export function createRouter(routes: readonly Route[]): (ctx: BotContext) => Promise<RoutedReply> {
-  return async (ctx) => {
+export function createRouter(routes: readonly Route[]): (ctx: BotContext) => RoutedReply {
+  return (ctx) => {
     for (const route of routes) {
       if (!route.match(ctx)) continue;
-      const out: OutgoingMessage[] | HandlerOutcome = await route.handle(ctx);
+      const out: OutgoingMessage[] | HandlerOutcome = route.handle(ctx);
       if (Array.isArray(out)) return { route: route.name, replies: out, intent: undefined, procedures: [] };
       return { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [] };
     }

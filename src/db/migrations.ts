@@ -329,4 +329,10 @@ export const MIGRATIONS: readonly string[] = [
   -- The dashboard and reports count messages by time.
   CREATE INDEX inbox_received ON inbox(received_at);
   `,
+
+  // 7: the outbox worker walks pending rows in id order. With only (status, next_attempt_at, id), SQLite sorted every
+  // due row (and ran the per-user check on each) for every claim, which grew with the backlog.
+  `
+  CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
+  `,
 ];

@@ -30,7 +30,21 @@ export function createI18n(defaults: Record<string, unknown> = {}): I18n {
     en: instance.getFixedT('en'),
     km: instance.getFixedT('km'),
   };
-  const t = (language: Language, key: string, vars?: Record<string, unknown>) => String(fixed[language](key, { ...defaults, ...vars }));
+  // Strings without per-call variables never change (the defaults are fixed here), and most labels and buttons are
+  // such strings: they are translated once per language.
+  const plain = new Map<string, string>();
+  const t = (language: Language, key: string, vars?: Record<string, unknown>) => {
+    if (vars === undefined) {
+      const cacheKey = `${language}\u0000${key}`;
+      let text = plain.get(cacheKey);
+      if (text === undefined) {
+        text = String(fixed[language](key, defaults));
+        plain.set(cacheKey, text);
+      }
+      return text;
+    }
+    return String(fixed[language](key, { ...defaults, ...vars }));
+  };
   return { t, forLanguage: (language) => (key, vars) => t(language, key, vars) };
 }
 

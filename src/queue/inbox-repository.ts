@@ -12,9 +12,18 @@ export interface InboxRow {
   attempts: number;
 }
 
+/** A webhook event as it is stored. */
+export interface NewInboxRow {
+  eventKey: string;
+  eventName: string;
+  userId: string | undefined;
+  payload: string;
+  receivedAt: number;
+}
+
 export interface InboxRepository {
   /** Stores an event once; returns false when the key was already there (a redelivery). */
-  insert(row: { eventKey: string; eventName: string; userId: string | undefined; payload: string; receivedAt: number }): boolean;
+  insert(row: NewInboxRow): boolean;
   /** Oldest pending rows first. */
   pending(limit: number): InboxRow[];
   markDone(id: number, at: number): void;

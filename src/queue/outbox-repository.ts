@@ -50,8 +50,10 @@ export function createOutboxRepository(db: Db): OutboxRepository {
     `INSERT INTO outbox (dedupe_key, user_id, payload, purpose, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(dedupe_key) DO NOTHING`,
   );
+  // Walks pending rows in id order (a partial index holding next_attempt_at too) and stops at the limit; the planner
+  // would otherwise pick outbox_due and sort the whole due backlog on every claim.
   const due = db.prepare(
-    `SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+    `SELECT * FROM outbox o INDEXED BY outbox_pending_order WHERE o.status = 'pending' AND o.next_attempt_at <= ?
        AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.user_id = o.user_id AND p.id < o.id AND p.status IN ('pending','sending'))
      ORDER BY o.id LIMIT ?`,
   );
