@@ -170,9 +170,13 @@ export function createProcedureIndex(procedures: Procedure[], lexicon: Lexicon):
   });
   index.addAll(ranker.docs);
   // Words the content uses: only other words are treated as possible typos (fuzzy) or unfinished (prefix).
-  const vocabulary = new Set(
-    ranker.docs.flatMap((d) => [d.title, d.aliases, d.en, d.summary, d.body].join(' ').split(/[\s|]+/)).filter(Boolean),
-  );
+  // (Fields are normalised words joined by single spaces, with " | " between aliases.)
+  const vocabulary = new Set<string>();
+  for (const d of ranker.docs) {
+    for (const field of [d.title, d.aliases, d.en, d.summary, d.body]) {
+      for (const word of field.split(' ')) if (word !== '' && word !== '|') vocabulary.add(word);
+    }
+  }
 
   return {
     search(query, limit = 5) {

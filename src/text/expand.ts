@@ -42,33 +42,57 @@ function contextualOutcome(rule: Lexicon['contextual'][number], words: string[],
 /** Expands abbreviations: phrases first, then single words, then context-dependent ones. */
 export function expandAbbreviations(folded: string, lexicon: Lexicon): string {
   const input = tokenize(folded);
-  const out: string[] = [];
+  // Expansions may hold several words: the output is built word by word so the contextual rules see single words.
+  const flat: string[] = [];
+  const push = (text: string) => {
+    if (text.includes(' ')) {
+      for (const w of text.split(' ')) flat.push(w);
+    } else flat.push(text);
+  };
   // Longest phrase first at each position, then single words.
   for (let i = 0; i < input.length; ) {
+    const word = input[i]!;
     let matched = 0;
-    for (const phrase of lexicon.phraseExpansions.get(input[i]!) ?? []) {
-      if (phrase.words.every((w, k) => input[i + k] === w)) {
-        if (phrase.to) out.push(phrase.to);
-        matched = phrase.words.length;
-        break;
+    const phrases = lexicon.phraseExpansions.get(word);
+    if (phrases !== undefined) {
+      for (const phrase of phrases) {
+        if (phrase.words.every((w, k) => input[i + k] === w)) {
+          if (phrase.to) push(phrase.to);
+          matched = phrase.words.length;
+          break;
+        }
       }
     }
     if (matched === 0) {
-      out.push(lexicon.tokenExpansions.get(input[i]!) ?? input[i]!);
+      push(lexicon.tokenExpansions.get(word) ?? word);
       matched = 1;
     }
     i += matched;
   }
-  const flat = out.join(' ').split(' ');
+  // Rules apply in the lexicon's order, each to the whole text.
   for (const rule of lexicon.contextual) {
-    for (let i = 0; i < flat.length; i++) {
-      if (flat[i] !== rule.key) continue;
+    let i = flat.indexOf(rule.key);
+    while (i !== -1) {
       const replacement = contextualOutcome(rule, flat, i);
       // An empty outcome means "not a search word here"; the text keeps it for phrase matching.
       if (replacement) flat[i] = replacement;
+      i = flat.indexOf(rule.key, i + 1);
     }
   }
-  return flat.filter((w) => w.length > 0).join(' ').replace(/\s+/g, ' ').trim();
+  // The input is normalised (single spaces) and so are the lexicon's expansions: only empty words need dropping.
+  return flat.filter((w) => w.length > 0).join(' ');
+}
+
+/** The first contextual rule for each word (the lexicon is loaded once; the map is made on first use). */
+const rulesByKey = new WeakMap<Lexicon, Map<string, Lexicon['contextual'][number]>>();
+function contextualRuleFor(lexicon: Lexicon, word: string): Lexicon['contextual'][number] | undefined {
+  let map = rulesByKey.get(lexicon);
+  if (map === undefined) {
+    map = new Map();
+    for (const rule of lexicon.contextual) if (!map.has(rule.key)) map.set(rule.key, rule);
+    rulesByKey.set(lexicon, map);
+  }
+  return map.get(word);
 }
 
 /** Search words of an expanded text: ambiguous words that turned out to be function words are dropped. */
@@ -76,7 +100,7 @@ export function searchWords(expanded: string, lexicon: Lexicon, stopwords: Reado
   const words = tokenize(lexicon.noise.strip(expanded));
   return words.filter((w, i) => {
     if (stopwords.has(w)) return false;
-    const rule = lexicon.contextual.find((r) => r.key === w);
+    const rule = contextualRuleFor(lexicon, w);
     return !rule || contextualOutcome(rule, words, i) !== '';
   });
 }

@@ -28,12 +28,36 @@ export function foldMarks(text: string): string {
   return ASCII_OR_KHMER.test(folded) ? folded : folded.normalize('NFC');
 }
 
+// Long texts (procedure content) are normalised word by word through a cache: content repeats a few thousand
+// distinct words, so most of the Unicode work is done once. The result is the same (a property test checks it).
+const LONG_TEXT = 64;
+const WORD_CACHE_MAX = 50_000;
+const wordCache = new Map<string, string>();
+const ASCII_SPACES = /[ \t\n\r]+/;
+
 /**
  * Normalises text for matching: NFC, lower case, no HTML, no zero-width characters,
  * no punctuation, Vietnamese marks folded, đ→d, Khmer digits → ASCII, repeated letters collapsed.
  * Khmer letters survive (only zero-width spaces are removed, which Khmer uses between words).
  */
 export function normalizeText(input: string): string {
+  if (input.length < LONG_TEXT || input.includes('<')) return normalizeWhole(input);
+  const out: string[] = [];
+  for (const word of input.split(ASCII_SPACES)) {
+    if (word.length === 0) continue;
+    let folded = wordCache.get(word);
+    if (folded === undefined) {
+      folded = normalizeWhole(word);
+      if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+      wordCache.set(word, folded);
+    }
+    if (folded.length > 0) out.push(folded);
+  }
+  return out.join(' ');
+}
+
+/** normalizeText in one pass over the whole string (what the word-by-word path must equal). */
+export function normalizeWhole(input: string): string {
   if (input.length === 0) return '';
   // NFD (inside foldMarks) accepts NFC and NFD input alike, so no NFC pass is needed first.
   let text = input.replace(ZERO_WIDTH, '').toLowerCase();

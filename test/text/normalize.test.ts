@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldMarks, hasKhmer, normalizeText, toAsciiDigits } from '../../src/text/normalize.ts';
+import { foldMarks, hasKhmer, normalizeText, normalizeWhole, toAsciiDigits } from '../../src/text/normalize.ts';
 
 describe('normalizeText', () => {
   it('folds tone marks and đ→d, lower case', () => {
@@ -40,5 +41,31 @@ describe('normalizeText', () => {
     for (const s of ['', '   ', '\u0000\uffff', '😀🚨', 'a'.repeat(10_000), '<<<>>>', '\u0301\u0301']) {
       expect(() => normalizeText(s)).not.toThrow();
     }
+  });
+});
+
+describe('normalizeText on long texts (word by word, cached)', () => {
+  // Words of every kind the two paths could disagree on: marks (NFC and NFD), đ, Khmer and its digits, zero-width
+  // characters, punctuation inside words, stretched letters, non-ASCII spaces, and runs of ASCII whitespace.
+  const piece = fc.oneof(
+    fc.constantFrom('Căn', 'CƯỚC', 'cước'.normalize('NFD'), 'Đăng', 'ký', 'nhiuuuu', 'cccd', 'CT01,', '(gấp)', 'ក្រុម', '១២៣', 'a\u200Bb', '\uFEFF', '\u00A0', 'x.y-z', '!!!', 'Σσς'),
+    fc.constantFrom(' ', '  ', '\t', '\n', '\r\n'),
+    fc.string({ unit: 'grapheme', maxLength: 12 }),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+  );
+  it('equals the one-pass normalisation for any text, however long', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 20, maxLength: 200 }), (pieces) => {
+        const text = pieces.join('');
+        expect(normalizeText(text)).toBe(normalizeWhole(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps HTML handling exact (tags may span spaces)', () => {
+    const text = `${'Thủ tục đăng ký thường trú '.repeat(5)}<a href="https://dichvucong.gov.vn"> nộp hồ sơ </a> trực tuyến`;
+    expect(normalizeText(text)).toBe(normalizeWhole(text));
+    expect(normalizeText(text)).not.toContain('href');
   });
 });
