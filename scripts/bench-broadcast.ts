@@ -4,8 +4,9 @@
 // again; the run measures delivered/s against BROADCAST_RATE_PER_SEC, the peak RSS of the bot processes, the time
 // from the kill to the first delivery of the restarted process, and checks the ledger: one row per follower and at
 // most one message per follower at the fake.
-// Usage: npm run bench:broadcast [-- --followers 100000 --rate 200 --latency 20 --kill-at 0.4 --node-options=--max-old-space-size=160]
+// Usage: npm run bench:broadcast [-- --followers 100000 --rate 200 --latency 20 --kill-at 0.4 --node-options=--max-old-space-size=160 --dist]
 // --node-options passes V8 flags to the bot processes (e.g. a heap cap), to compare peak RSS with and without them.
+// --dist runs the compiled bot as `npm run start:dist` does in production (dist/main.js with its 160 MB heap cap).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     'kill-at': { type: 'string', default: '0.4' },
     out: { type: 'string', default: 'bench/results-broadcast.json' },
     'node-options': { type: 'string', default: '' },
+    dist: { type: 'boolean', default: false },
   },
 });
 const FOLLOWERS = Number(args.followers);
@@ -34,6 +36,8 @@ const RATE = Number(args.rate);
 const LATENCY_MS = Number(args.latency);
 const KILL_AT = Number(args['kill-at']);
 const NODE_FLAGS = args['node-options'].split(/\s+/).filter((f) => f.length > 0);
+// The same command line as `npm run start:dist` (package.json), or the sources through tsx.
+const BOT_ARGS = args.dist ? [...(NODE_FLAGS.length > 0 ? NODE_FLAGS : ['--max-old-space-size=160']), 'dist/main.js'] : [...NODE_FLAGS, '--import', 'tsx', 'src/main.ts'];
 const ACCESS = 'bench-access-1';
 const REFRESH = 'bench-refresh-1';
 
@@ -55,7 +59,7 @@ interface Bot {
 }
 
 async function startBot(env: NodeJS.ProcessEnv): Promise<Bot> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, BOT_ARGS, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
     followers: FOLLOWERS,
     configuredRatePerSec: RATE,
     fakeLatencyMs: LATENCY_MS,
-    botNodeFlags: NODE_FLAGS,
+    botCommand: ['node', ...BOT_ARGS].join(' '),
     deliveredPerSec: {
       beforeKill: Math.round(r1 * 10) / 10,
       afterRestart: Math.round(r2 * 10) / 10,

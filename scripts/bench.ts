@@ -82,7 +82,8 @@ const webhook = readJson('results-webhook.json');
 const answers = await askLatency();
 runScript('scripts/bench-search.ts');
 runScript('scripts/bench-export.ts');
-if (!quick) runScript('scripts/bench-broadcast.ts');
+// Production configuration (npm run start:dist), like the webhook run.
+if (!quick) runScript('scripts/bench-broadcast.ts', ['--dist']);
 const search = readJson('results-search.json');
 const exported = readJson('results-export.json');
 const broadcast = readJson('results-broadcast.json');
