@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/admin/passwords.ts';
+import { ACCESS_RULES } from '../../src/admin/access-policy.ts';
 import type { StaffRole } from '../../src/admin/staff-repository.ts';
 import { createFakeClock } from '../../src/clock.ts';
 import { waitFor, type TestBot } from '../helpers/bot.ts';
@@ -179,6 +180,20 @@ describe('roles per route family', () => {
       const res = await call(tb!, method, path, { body });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.json).toMatchObject({ error: 'unauthorized' });
+    }
+  });
+
+  it('401 on every route of the access table, and on routes it does not list, without credentials or with a wrong token', async () => {
+    await setup();
+    const filled = (path: string) => path.replace(/:(\w+)/g, (_m, name: string) => (name === 'code' ? code : name === 'id' ? '1' : `x-${name}`));
+    const routes = [...ACCESS_RULES.map((r) => [r.method, filled(r.path)] as const), ['GET', '/no-such-route'] as const, ['POST', '/petitions'] as const];
+    expect(routes.length).toBeGreaterThan(35);
+    for (const [method, path] of routes) {
+      for (const bearer of [undefined, 'not-the-admin-token-xx']) {
+        const res = await call(tb!, method, path, { body: method === 'GET' || method === 'DELETE' ? undefined : {}, ...(bearer ? { bearer } : {}) });
+        expect(res.status, `${method} ${path}${bearer ? ' (wrong token)' : ''}`).toBe(401);
+        expect(res.json).toMatchObject({ error: 'unauthorized' });
+      }
     }
   });
 
