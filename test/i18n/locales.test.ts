@@ -27,6 +27,15 @@ describe('locale files', () => {
       const mismatched = [...base].filter(([k, v]) => other.has(k) && placeholders(v).join() !== placeholders(other.get(k)!).join()).map(([k]) => k);
       expect(mismatched).toEqual([]);
     });
+
+    it(`${name} keeps every number of vi (113, 114, 115, ages, days), in ASCII or Khmer digits`, () => {
+      const other = flatten(locale as Tree);
+      const numbers = (s: string) => [...s.replace(/[\u17E0-\u17E9]/g, (d) => String(d.charCodeAt(0) - 0x17e0)).matchAll(/\d+/g)].map((m) => m[0]);
+      const lost = [...base].flatMap(([k, v]) => numbers(v).filter((n) => !numbers(other.get(k) ?? '').includes(n)).map((n) => `${k}: ${n}`));
+      expect(lost).toEqual([]);
+      // The emergency lines really carry their numbers.
+      for (const n of ['113', '114', '115']) expect(numbers(other.get(`intent.emergencyLine_${n}`) ?? ''), n).toContain(n);
+    });
   }
 });
 
