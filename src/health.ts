@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import type { Clock } from './clock.ts';
 import type { Db } from './db/open.ts';
 import type { InboxRepository } from './queue/inbox-repository.ts';
 import type { OutboxRepository } from './queue/outbox-repository.ts';
@@ -10,6 +11,7 @@ export interface HealthDeps {
   tokens: TokenManager;
   inbox: InboxRepository;
   outbox: OutboxRepository;
+  clock: Clock;
 }
 
 /** GET /healthz: 200 with the state of the bot, 503 when the database cannot be used. */
@@ -21,6 +23,7 @@ export function createHealthRouter(deps: HealthDeps): Router {
       const token = deps.tokens.status();
       const outbox = deps.outbox.counts();
       const lastWebhook = deps.inbox.lastReceivedAt();
+      const oldestPending = deps.inbox.oldestPendingAt();
       res.status(200).json({
         status: token.needsReauth ? 'degraded' : 'ok',
         mode: deps.mode,
@@ -29,7 +32,11 @@ export function createHealthRouter(deps: HealthDeps): Router {
           expiresAt: token.expiresAt ? new Date(token.expiresAt).toISOString() : null,
           needsReauth: token.needsReauth,
         },
-        inbox: { pending: deps.inbox.countPending() },
+        // How many events wait for an answer, and for how long the oldest has waited (0 when none).
+        inbox: {
+          pending: deps.inbox.countPending(),
+          oldestPendingSeconds: oldestPending === undefined ? 0 : Math.max(0, Math.round((deps.clock.now().getTime() - oldestPending) / 1000)),
+        },
         outbox: { pending: outbox.pending, failed: outbox.failed, held: outbox.held },
         lastWebhookAt: lastWebhook ? new Date(lastWebhook).toISOString() : null,
       });

@@ -201,7 +201,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     onRequest: ingress.noteRequest,
   });
   const routers = [
-    createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox }),
+    createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox, clock }),
     express.Router().use('/admin/api', adminApi),
     staffConsole.pageRouter,
   ];

@@ -30,6 +30,8 @@ export interface InboxRepository {
   markIgnored(id: number, at: number, reason: string): void;
   markFailed(id: number, at: number, error: string, maxAttempts: number): void;
   countPending(): number;
+  /** When the oldest event still waiting for an answer arrived (how far answering lags behind). */
+  oldestPendingAt(): number | undefined;
   lastReceivedAt(): number | undefined;
   /** Deletes the raw events of a user (erasure on request); the keys stay so redeliveries are still ignored. */
   forgetUser(userId: string): void;
@@ -51,6 +53,7 @@ export function createInboxRepository(db: Db): InboxRepository {
        status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END WHERE id = ?`,
   );
   const countPending = db.prepare(`SELECT count(*) AS n FROM inbox WHERE status = 'pending'`).pluck();
+  const oldestPending = db.prepare(`SELECT received_at FROM inbox WHERE status = 'pending' ORDER BY id LIMIT 1`).pluck();
   // Newest row by primary key: max(received_at) would scan the whole (ever-growing) table on every /healthz.
   const lastReceived = db.prepare(`SELECT received_at FROM inbox ORDER BY id DESC LIMIT 1`).pluck();
   const forget = db.prepare(`UPDATE inbox SET payload = '{}', user_id = NULL WHERE user_id = ?`);
@@ -64,6 +67,7 @@ export function createInboxRepository(db: Db): InboxRepository {
     markIgnored: (id, at, reason) => void ignored.run(at, reason, id),
     markFailed: (id, at, error, maxAttempts) => void failed.run(error.slice(0, 500), at, maxAttempts, id),
     countPending: () => countPending.get() as number,
+    oldestPendingAt: () => (oldestPending.get() as number | undefined) ?? undefined,
     lastReceivedAt: () => (lastReceived.get() as number | null) ?? undefined,
     forgetUser: (userId) => void forget.run(userId),
     pruneHandled: (before) => prune.run(before).changes,
