@@ -25,11 +25,16 @@ export interface WebhookDeps {
 
 export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** True for the requests the webhook handler takes (POST /webhooks/zalo, with or without a query string). */
+/**
+ * True for the requests the webhook handler takes: POST /webhooks/zalo, matched as express routes are (any case, an
+ * optional trailing slash, any query string), so a URL already registered with Zalo keeps working.
+ */
 export function isWebhookRequest(req: IncomingMessage): boolean {
-  if (req.method !== 'POST' || !req.url?.startsWith(WEBHOOK_PATH)) return false;
-  const rest = req.url.charAt(WEBHOOK_PATH.length);
-  return rest === '' || rest === '?';
+  if (req.method !== 'POST' || req.url === undefined) return false;
+  const query = req.url.indexOf('?');
+  let path = query === -1 ? req.url : req.url.slice(0, query);
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path.length === WEBHOOK_PATH.length && path.toLowerCase() === WEBHOOK_PATH;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;

@@ -62,6 +62,13 @@ describe('webhook ingest', () => {
     expect((await fetch(`${t.bot.url}/webhooks/zalo`)).status).toBe(404);
     expect((await rawPost(t.bot.url, '/webhooks/zaloX', body, headers)).status).toBe(404);
     expect(countRows(t.bot, 'inbox')).toBe(1);
+    // Matched as express matched it before: a trailing slash and another case reach the webhook too.
+    for (const path of ['/webhooks/zalo/', '/Webhooks/Zalo?x=1']) {
+      const other = textEvent('7300000000000000005');
+      const res = await rawPost(t.bot.url, path, other, { ...headers, 'x-zevent-signature': signatureHeader(other, CREDS.appId, CREDS.oaSecretKey) });
+      expect(res.status, path).toBe(200);
+    }
+    expect(countRows(t.bot, 'inbox')).toBe(3);
   });
 
   it('refuses a compressed body with 415 and stores nothing', async () => {
