@@ -56,6 +56,7 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
       }
     }
     issues.push(...checkFeeOverlaps(p, file));
+    issues.push(...checkStatus(p, file, ids));
     if (p.fees.items.length === 0 && !p.fees.note) {
       issues.push({ file, severity: 'error', message: 'fees: give items, or a note saying where to ask when the fee is not confirmed' });
     }
@@ -79,7 +80,7 @@ function checkFeeOverlaps(p: Procedure, file: string): ContentIssue[] {
     for (let j = i + 1; j < items.length; j++) {
       const a = items[i]!;
       const b = items[j]!;
-      if (a.case !== b.case || a.channel !== b.channel) continue;
+      if (a.case !== b.case || a.channel !== b.channel || a.condition !== b.condition) continue;
       const aFrom = a.valid_from ?? '0000-00-00';
       const aTo = a.valid_to ?? '9999-12-31';
       const bFrom = b.valid_from ?? '0000-00-00';
@@ -88,6 +89,31 @@ function checkFeeOverlaps(p: Procedure, file: string): ContentIssue[] {
         issues.push({ file, severity: 'error', message: `fee "${a.case}" has overlapping date windows (${aFrom}..${aTo} and ${bFrom}..${bTo})` });
       }
     }
+  }
+  return issues;
+}
+
+/** An abolished or merged procedure must say what to do now; a draft is never published. */
+function checkStatus(p: Procedure, file: string, ids: ReadonlySet<string>): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  for (const id of p.replaced_by) {
+    if (!ids.has(id)) issues.push({ file, severity: 'error', message: `replaced_by id "${id}" does not exist` });
+    if (id === p.id) issues.push({ file, severity: 'error', message: 'replaced_by names the procedure itself' });
+  }
+  if (p.status === 'merged' && p.replaced_by.length === 0) {
+    issues.push({ file, severity: 'error', message: 'status merged: name the procedure it was merged into in replaced_by' });
+  }
+  if ((p.status === 'merged' || p.status === 'abolished') && !p.status_note) {
+    issues.push({ file, severity: 'error', message: `status ${p.status}: status_note must tell the citizen what to do now` });
+  }
+  if (p.status === 'abolished' && p.replaced_by.length === 0 && !p.status_note) {
+    issues.push({ file, severity: 'error', message: 'status abolished: give replaced_by or guidance in status_note' });
+  }
+  if (p.status === 'active' && (p.replaced_by.length > 0 || p.status_note)) {
+    issues.push({ file, severity: 'error', message: 'replaced_by / status_note are only for abolished or merged procedures' });
+  }
+  if (p.status === 'draft') {
+    issues.push({ file, severity: 'error', message: 'status draft: an editor must write the citizen-facing fields and set status active before it is published' });
   }
   return issues;
 }

@@ -39,6 +39,10 @@ export const feeItemSchema = z.strictObject({
   valid_to: isoDate.optional(),
   basis: z.string().optional(),
   note: z.string().optional(),
+  /** Who the amount applies to when not everyone (e.g. the TT 117/2026 conditions for a free online filing). */
+  condition: z.string().min(5).optional(),
+  /** Absent = VND. Foreigners' visa and residence fees are set in USD (Thông tư 28/2026/TT-BTC). */
+  currency: z.enum(['VND', 'USD']).optional(),
 });
 export type FeeItem = z.infer<typeof feeItemSchema>;
 
@@ -55,10 +59,50 @@ export const formSchema = z.strictObject({
   url: httpsUrl.optional(),
 });
 
+/** Whether a procedure can be filed today, or was abolished / merged into another (with what to do now). */
+export const procedureStatusSchema = z.enum(['active', 'abolished', 'merged', 'draft']);
+export type ProcedureStatus = z.infer<typeof procedureStatusSchema>;
+
+/** Who typically files the procedure (used to pick languages and the department to send a question to). */
+export const audienceSchema = z.enum(['citizen', 'business', 'foreigner', 'police']);
+
+/** Citizen-facing fields in another language; the Vietnamese fields stay authoritative. */
+export const localizedSchema = z.strictObject({
+  title: z.string().min(3),
+  eligibility: z.string().optional(),
+  result: z.string().optional(),
+  processing_time: z.string().optional(),
+  agency: z.string().optional(),
+  documents: z.array(z.string().min(2)).optional(),
+  steps: z.array(z.string().min(2)).optional(),
+  notes: z.array(z.string()).optional(),
+  exemptions: z.array(z.string()).optional(),
+  fee_note: z.string().optional(),
+  /** Vietnamese fee case or condition text → its translation. */
+  fee_cases: z.record(z.string(), z.string()).optional(),
+  /** Channel kind → translated channel note and time. */
+  channel_notes: z.partialRecord(channelKindSchema, z.string()).optional(),
+  channel_times: z.partialRecord(channelKindSchema, z.string()).optional(),
+  status_note: z.string().optional(),
+});
+export type Localized = z.infer<typeof localizedSchema>;
+
 /** One police administrative procedure as stored in content/procedures/<id>.yaml. */
 export const procedureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, -)'),
   title: z.string().min(5),
+  status: procedureStatusSchema.default('active'),
+  /** For abolished or merged procedures: the procedure(s) to use now. */
+  replaced_by: z.array(z.string()).default([]),
+  /** For abolished or merged procedures: what the citizen should do now, in one or two sentences. */
+  status_note: z.string().optional(),
+  /** The decision that abolished or merged it (e.g. Quyết định 1523/QĐ-BCA-C06 ngày 26/3/2026). */
+  status_basis: z.string().optional(),
+  /** Entries of the official listing (shared/reference/official-listing-2026.jsonl `id`) this file covers. */
+  listing_ids: z.array(z.string().regex(/^\d+-\d+$/, 'must be a listing id such as 255-39')).default([]),
+  /** The city police department that handles it or answers questions on it (PC06, PA08, PC08, PC07, …). */
+  department: z.string().regex(/^[A-Z]{2}\d{2}$/, 'must be a department code such as PC06').optional(),
+  audience: z.array(audienceSchema).default([]),
   aliases: z.array(z.string().min(2)).min(1),
   en_aliases: z.array(z.string().min(2)).default([]),
   km_aliases: z.array(z.string().min(1)).default([]),
@@ -84,5 +128,7 @@ export const procedureSchema = z.strictObject({
   summary_km: z.string().min(10).max(1200).optional(),
   notes: z.array(z.string()).default([]),
   related: z.array(z.string()).default([]),
+  en: localizedSchema.optional(),
+  km: localizedSchema.optional(),
 });
 export type Procedure = z.infer<typeof procedureSchema>;
