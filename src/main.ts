@@ -4,15 +4,12 @@ import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
 import cron from 'node-cron';
-import { createPetitionAdminRouter } from './petitions/admin-routes.ts';
-import { createQuizAdminRouter } from './quiz/admin-routes.ts';
-import { createSatisfactionAdminRouter } from './satisfaction/admin-routes.ts';
 import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
-import { createBot } from './bot/create-bot.ts';
+import { createConversation } from './features/index.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
@@ -144,7 +141,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     linkButtonTitle: i18n.t('vi', 'broadcast.linkButton'),
   });
 
-  const bot = createBot({
+  // The conversation features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy).
+  const conversation = createConversation({
     db,
     contentDir: config.contentDir,
     timeZone: config.timeZone,
@@ -160,7 +158,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     logger,
     secret: `${config.zalo.appSecret}:${config.zalo.oaSecretKey}`,
   });
-  const route = bot.route;
+  const route = conversation.bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
   const ingress = createIngressPriority();
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn });
@@ -177,19 +175,17 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     contentDir: config.contentDir,
     posts: broadcasts.posts,
     deliveries: broadcasts.deliveries,
-    index: bot.index,
-    questions: bot.questions,
+    index: conversation.procedures.index,
+    questions: conversation.questions,
     tokens,
     inbox,
     outbox,
   });
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);
-  // (features mount their routers on adminApi below)
+  // Each feature's staff API, behind the guard.
   adminApi.use(broadcasts.adminRouter);
-  adminApi.use(createQuizAdminRouter({ quizzes: bot.quizzes, repo: bot.quizRepo, piiLog: bot.petitionRepo, i18n, timeZone: config.timeZone, clock }));
-  adminApi.use(createSatisfactionAdminRouter({ satisfaction: bot.satisfaction, timeZone: config.timeZone }));
-  adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
+  for (const feature of conversation.features) if (feature.adminRouter) adminApi.use(feature.adminRouter);
 
   const webhook = createWebhookHandler({
     appId: config.zalo.appId,
@@ -224,18 +220,23 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   worker.start();
   dispatcher.start();
   broadcasts.start();
-  // Retention: personal fields of petitions closed long ago are erased at start and then daily.
-  const runRetention = () => {
-    try {
-      bot.petitions.runRetention();
-      // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
-      inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS);
-    } catch (err) {
-      logger.error({ err: (err as Error).message }, 'Petition retention job failed; it runs again tomorrow');
-    }
-  };
-  runRetention();
-  const retentionJob = cron.schedule('17 3 * * *', runRetention, { timezone: config.timeZone, name: 'petition-retention' });
+  // Scheduled jobs: each feature's (petition retention…) and the inbox's. Each runs at start too, to catch up.
+  const jobs = [
+    ...conversation.features.flatMap((f) => f.jobs ?? []),
+    // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
+    { name: 'inbox-retention', cron: '17 3 * * *', runAtStart: true, run: () => void inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS) },
+  ];
+  const scheduled = jobs.map((job) => {
+    const run = () => {
+      try {
+        job.run();
+      } catch (err) {
+        logger.error({ job: job.name, err: (err as Error).message }, 'Scheduled job failed; it runs again at its next time');
+      }
+    };
+    if (job.runAtStart) run();
+    return cron.schedule(job.cron, run, { timezone: config.timeZone, name: job.name });
+  });
   const tokenTimer = setInterval(() => {
     tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
   }, TOKEN_CHECK_MS);
@@ -254,7 +255,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     client,
     fakeZalo,
     staffConsole,
-    petitions: bot.petitions,
+    petitions: conversation.petitions.service,
     broadcasts,
     drainInbox: () => dispatcher.drain(),
     close() {
@@ -262,7 +263,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
         clearInterval(tokenTimer);
         // Stops in parallel with the rest (bounded): in-flight sends finish, leases are released for the next start.
         const broadcastsStopped = broadcasts.stop();
-        await retentionJob.stop();
+        for (const job of scheduled) await job.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await dispatcher.stop();

@@ -6,17 +6,11 @@ import type { InboxRepository, InboxRow } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
-import type { BotContext } from './context.ts';
+import type { IncomingContext } from './context.ts';
 import type { RoutedReply } from './router.ts';
 
 const MAX_ATTEMPTS = 3;
 const BATCH = 50;
-
-/** Side effects every event triggers before routing (follower bookkeeping, opt-outs…). */
-export type EventObserver = (event: ZaloEvent, receivedAt: number) => void;
-
-/** Called after each routed event (analytics, unanswered-question log…). */
-export type RouteObserver = (ctx: BotContext, result: RoutedReply) => void;
 
 export interface Dispatcher {
   start(): void;
@@ -32,19 +26,32 @@ export interface DispatcherDeps {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   users: UserRepository;
-  route: (ctx: BotContext) => RoutedReply;
+  route: (ctx: IncomingContext) => RoutedReply;
   i18n: I18n;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
-  observers?: EventObserver[];
-  routeObservers?: RouteObserver[];
   /** Waits between events so webhook acks go first (src/queue/ingress-priority.ts); by default one loop turn. */
   yieldTurn?: () => Promise<void>;
 }
 
-const SILENT_TYPES = new Set<ZaloEvent['type']>(['oa_echo', 'received', 'seen', 'unknown', 'unfollow']);
-const INTERACTION_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment', 'submit_info', 'follow', 'click_chatnow']);
+// Every event type is listed once below: the compiler checks the table is complete, so a new event type added to
+// src/zalo/events.ts cannot be silently dropped or silently answered.
+const EVENT_HANDLING: Record<ZaloEvent['type'], { silent: boolean; interaction: boolean }> = {
+  text: { silent: false, interaction: true },
+  image: { silent: false, interaction: true },
+  location: { silent: false, interaction: true },
+  attachment: { silent: false, interaction: true },
+  submit_info: { silent: false, interaction: true },
+  follow: { silent: false, interaction: true },
+  click_chatnow: { silent: false, interaction: true },
+  withdraw: { silent: false, interaction: false },
+  unfollow: { silent: true, interaction: false },
+  oa_echo: { silent: true, interaction: false },
+  received: { silent: true, interaction: false },
+  seen: { silent: true, interaction: false },
+  unknown: { silent: true, interaction: false },
+};
 
 /** Reads the inbox in order and turns each event into outbox rows keyed by the event, exactly once. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -76,20 +83,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const event = parsed.event;
     const userId = event.userId;
     let released = false;
-    if (userId && INTERACTION_TYPES.has(event.type)) {
+    if (userId && EVENT_HANDLING[event.type].interaction) {
       deps.users.touch(userId, row.received_at);
       // Messages kept aside while the 7-day window was closed can go now.
       released = deps.outbox.releaseHeld(userId, at) > 0;
     }
     if (userId && (event.type === 'follow' || event.type === 'unfollow')) deps.users.setFollower(userId, event.type === 'follow', row.received_at);
-    for (const observe of deps.observers ?? []) observe(event, row.received_at);
-    if (!userId || SILENT_TYPES.has(event.type)) {
+    if (!userId || EVENT_HANDLING[event.type].silent) {
       deps.inbox.markDone(row.id, at);
       return released;
     }
     const stored = deps.users.get(userId)?.language;
     const language = isLanguage(stored) ? stored : 'vi';
-    const ctx: BotContext = {
+    const ctx: IncomingContext = {
       event,
       userId,
       text: event.type === 'text' ? event.text : '',
@@ -104,13 +110,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       doneAt,
     );
     deps.inbox.markDone(row.id, doneAt);
-    for (const observe of deps.routeObservers ?? []) {
-      try {
-        observe(ctx, result);
-      } catch (err) {
-        deps.logger.warn({ err: (err as Error).message }, 'route observer failed');
-      }
-    }
     return released || result.replies.length > 0;
   });
 

@@ -3,19 +3,10 @@ import { queryButton, text, type Button, type OutgoingMessage } from '../message
 import { formatIsoDate } from '../time.ts';
 import { feesOn, formatThousands, upcomingFees } from './fees.ts';
 import type { FeeItem, Procedure } from './schema.ts';
+import { payloads } from '../bot/payloads.ts';
 
 export const MAX_ANSWER_LENGTH = 1000;
 const MAX_FEE_LINES = 3;
-
-/** Payloads of the procedure buttons. */
-export const procedureCommand = {
-  show: (id: string) => `#cmd:proc:${id}`,
-  documents: (id: string) => `#cmd:docs:${id}`,
-  fees: (id: string) => `#cmd:fees:${id}`,
-  online: (id: string) => `#cmd:online:${id}`,
-  fields: '#cmd:procedures',
-  field: (index: number, page: number) => `#cmd:field:${index}:${page}`,
-};
 
 function amountText(t: Translate, fee: FeeItem): string {
   return fee.amount === 0 ? t('procedure.free') : t('procedure.amount', { amount: formatThousands(fee.amount) });
@@ -70,12 +61,12 @@ export function procedureButtons(t: Translate, p: Procedure): Button[] {
   const online: Button =
     p.online_url && p.online_level !== 'khong'
       ? { kind: 'url', title: t('procedure.buttons.online'), url: p.online_url }
-      : queryButton(t('procedure.buttons.online'), procedureCommand.online(p.id));
+      : queryButton(t('procedure.buttons.online'), payloads.online(p.id));
   return [
-    queryButton(t('procedure.buttons.documents'), procedureCommand.documents(p.id)),
-    queryButton(t('procedure.buttons.fees'), procedureCommand.fees(p.id)),
+    queryButton(t('procedure.buttons.documents'), payloads.documents(p.id)),
+    queryButton(t('procedure.buttons.fees'), payloads.fees(p.id)),
     online,
-    queryButton(t('procedure.buttons.other'), procedureCommand.fields),
+    queryButton(t('procedure.buttons.other'), payloads.fields),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUnderstander, findPetitionCode } from '../../src/bot/intents.ts';
+import { createUnderstander, findPetitionCode } from '../../src/bot/understand.ts';
 import { loadProcedureFiles } from '../../src/procedures/content-loader.ts';
 import { createProcedureIndex } from '../../src/procedures/search.ts';
 import { loadLexicon } from '../../src/text/lexicon.ts';
@@ -109,7 +109,7 @@ describe('procedure search', () => {
 describe('contact questions', () => {
   it('points to the commune police and 113 instead of guessing a procedure', () => {
     const u = understand('số điện thoại công an xã');
-    expect(u).toMatchObject({ intent: 'menu', contactRequest: true });
+    expect(u).toMatchObject({ intent: 'menu', request: 'contact' });
     expect(intent('đường dây nóng tố giác ma túy')).toBe('crime_report');
   });
 });

@@ -1,7 +1,7 @@
 import type { FollowerRepository } from '../../followers/follower-repository.ts';
 import { text } from '../../messages.ts';
 import { foldMarks } from '../../text/normalize.ts';
-import type { BotContext, Handler } from '../context.ts';
+import type { BotContext, HandlerOutcome } from '../context.ts';
 
 // "dừng nhận tin" stops CCHC broadcasts, "nhận tin" resumes them; the choice is stored, not just answered.
 // Only a whole message matches: "tôi muốn nhận tin về hộ chiếu" is a question, not a subscription.
@@ -28,18 +28,19 @@ export function matchBroadcastChoice(input: string): 'out' | 'in' | undefined {
   return undefined;
 }
 
-/** Route matcher: a text event that is exactly a broadcast stop/resume request. */
-export const isBroadcastChoice = (ctx: BotContext): boolean => ctx.event.type === 'text' && matchBroadcastChoice(ctx.text) !== undefined;
-
 /** Stores the citizen's choice and confirms it (the same reply whether or not it changed anything). */
-export function createBroadcastChoiceHandler(followers: FollowerRepository): Handler {
-  return (ctx) => {
-    const choice = matchBroadcastChoice(ctx.text);
-    if (choice === 'out') {
-      followers.optOut(ctx.userId, ctx.now.getTime());
-      return { replies: [text(ctx.t('broadcast.optedOut'))], intent: 'broadcast_opt_out' };
-    }
-    followers.optIn(ctx.userId);
-    return { replies: [text(ctx.t('broadcast.optedIn'))], intent: 'broadcast_opt_in' };
+export function createBroadcastChoiceHandlers(followers: FollowerRepository) {
+  return {
+    choose(ctx: BotContext): HandlerOutcome {
+      const choice = matchBroadcastChoice(ctx.text);
+      if (choice === 'out') {
+        followers.optOut(ctx.userId, ctx.now.getTime());
+        return { replies: [text(ctx.t('broadcast.optedOut'))], intent: 'broadcast_opt_out' };
+      }
+      followers.optIn(ctx.userId);
+      return { replies: [text(ctx.t('broadcast.optedIn'))], intent: 'broadcast_opt_in' };
+    },
   };
 }
+
+export type BroadcastChoiceHandlers = ReturnType<typeof createBroadcastChoiceHandlers>;

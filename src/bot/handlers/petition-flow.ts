@@ -10,10 +10,9 @@ import { normalizeText } from '../../text/normalize.ts';
 import { formatLocalDateTime } from '../../time.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
 import type { FlowStore } from '../flow-store.ts';
-import type { Understander } from '../intents.ts';
+import { payloads } from '../payloads.ts';
 
 export const PETITION_FLOW = 'petition';
-const FLOW_TTL_MS = 24 * 3600_000;
 const MIN_CONTENT = 20;
 const MAX_CONTENT = 2000;
 
@@ -36,7 +35,7 @@ export interface PetitionDraft {
   returnToConfirm?: boolean;
 }
 
-const CMD = (s: string) => `#pa:${s}`;
+const CMD = payloads.petition;
 const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi', 'បោះបង់']);
 const YES = new Set(['dong y', 'co', 'ok', 'yes', 'dong y a', 'uh', 'u']);
 const NO = new Set(['khong', 'khong dong y', 'ko', 'no', 'k']);
@@ -45,7 +44,6 @@ export interface PetitionFlowDeps {
   flows: FlowStore;
   service: PetitionService;
   index: ProcedureIndex;
-  understander: Understander;
   timeZone: string;
   retentionDays: number;
   unitName: string;
@@ -253,7 +251,7 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
         if (folded.startsWith('kien nghi')) return onCommand(ctx, d, 'kind:kien_nghi');
         return out([text(t('petition.reprompt')), prompt(t, d)]);
       case 'procedure': {
-        const hits = deps.understander.understand(typed).hits.slice(0, 3);
+        const hits = (ctx.understanding?.hits ?? []).slice(0, 3);
         if (hits.length === 0) return out([text(t('petition.procedureNotFound'), [queryButton(t('petition.buttons.skip'), CMD('proc:none')), cancelButton(t)])]);
         return advance(ctx, { ...d, choices: hits.map((h) => h.id) }, 'procedure_pick');
       }
@@ -290,7 +288,8 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
     }
   }
 
-  const current = (ctx: BotContext) => deps.flows.get<PetitionDraft>(ctx.userId, ctx.now.getTime(), FLOW_TTL_MS);
+  // The flow in progress was read once for this message by the bot (BotContext.flow).
+  const current = (ctx: BotContext) => (ctx.flow?.name === PETITION_FLOW ? (ctx.flow.data as PetitionDraft) : undefined);
 
   /** Begins the intake with the consent question (a running one starts over). */
   function start(ctx: BotContext): Outcome {
@@ -301,15 +300,14 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
 
   return {
     /** True when the user is in the middle of a petition intake. */
-    active: (ctx: BotContext) => current(ctx)?.name === PETITION_FLOW,
+    active: (ctx: BotContext) => current(ctx) !== undefined,
 
     start,
 
     /** Handles one event of a running intake: a button, typed text, an image or Zalo's shared info. */
     handle(ctx: BotContext): Outcome {
-      const flow = current(ctx);
-      if (!flow || flow.name !== PETITION_FLOW) return start(ctx);
-      const d = flow.data;
+      const d = current(ctx);
+      if (!d) return start(ctx);
       const e = ctx.event;
       if (e.type === 'image') {
         if (d.step !== 'content') return out([text(ctx.t('petition.reprompt')), prompt(ctx.t, d)]);
@@ -333,7 +331,7 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
         }
         return advance(ctx, filled, nextMissing(filled));
       }
-      if (ctx.text.startsWith('#pa:')) return onCommand(ctx, d, ctx.text.slice(4));
+      if (ctx.payload?.feature === 'petitions' && ctx.payload.action === 'flow') return onCommand(ctx, d, ctx.payload.command);
       if (CANCEL_WORDS.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
       return onText(ctx, d);
     },
@@ -347,12 +345,6 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
       const lines = [t('petition.statusReply', { code: p.code, date: formatLocalDateTime(new Date(p.created_at), deps.timeZone), status: t(`petition.status.${p.status}`) })];
       if (p.public_reply) lines.push(t('petition.statusLastReply', { reply: p.public_reply }));
       return { replies: [text(lines.join('\n'))], intent: 'petition_status' };
-    },
-
-    /** "xóa dữ liệu của tôi" or Zalo's user_withdraw: erase and confirm. */
-    erase(ctx: BotContext): Outcome {
-      deps.service.eraseUser(ctx.userId);
-      return { replies: [text(ctx.t('petition.erased'))], intent: 'petition' };
     },
   };
 }

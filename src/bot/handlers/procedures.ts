@@ -1,22 +1,13 @@
 import type { QuestionLog } from '../../analytics/question-log.ts';
-import type { Translate } from '../../i18n/index.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../../messages.ts';
-import {
-  currentCode,
-  formatAnswer,
-  formatDocuments,
-  formatFeesAndTime,
-  formatLegal,
-  formatOnline,
-  procedureCommand,
-} from '../../procedures/format.ts';
+import { currentCode, formatAnswer, formatDocuments, formatFeesAndTime, formatLegal, formatOnline } from '../../procedures/format.ts';
 import type { Procedure } from '../../procedures/schema.ts';
 import type { ProcedureIndex, SearchHit } from '../../procedures/search.ts';
 import type { Aspect } from '../../text/lexicon.ts';
 import { tokenize } from '../../text/normalize.ts';
 import { localDate } from '../../time.ts';
 import type { BotContext, HandlerOutcome, ProcedureRef } from '../context.ts';
-import type { Understanding } from '../intents.ts';
+import { payloads } from '../payloads.ts';
 import type { SessionStore } from '../session.ts';
 import { mainMenu } from './menu.ts';
 
@@ -52,13 +43,12 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
   return undefined;
 }
 
-/** Procedure Q&A and the simple intents: answers, follow-ups, the browsing menu, emergency and routing replies. */
+/** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
 export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   const fields = [...new Set(deps.index.all().map((p) => p.field))];
   const today = (ctx: BotContext) => localDate(ctx.now, deps.timeZone);
   const remember = (ctx: BotContext, state: { procedureId?: string; choices?: string[] }) =>
     deps.sessions.set(ctx.userId, state, ctx.now.getTime());
-  const hotlineLine = (t: Translate) => (deps.hotline ? t('intent.hotlineSuffix', { hotline: deps.hotline }) : '');
 
   function answer(ctx: BotContext, p: Procedure, score: number, aspect?: Aspect): Outcome {
     remember(ctx, { procedureId: p.id });
@@ -87,7 +77,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const procs = hits.map((h) => ({ p: deps.index.get(h.id)!, score: h.score })).filter((x) => x.p);
     remember(ctx, { choices: procs.map((x) => x.p.id) });
     const list = procs.map((x, i) => `${i + 1}. ${x.p.title}`).join('\n');
-    const buttons = procs.map((x, i) => queryButton(shortTitle(`${i + 1}. ${x.p.title}`), procedureCommand.show(x.p.id)));
+    const buttons = procs.map((x, i) => queryButton(shortTitle(`${i + 1}. ${x.p.title}`), payloads.procedure(x.p.id)));
     return {
       replies: [text(`${ctx.t('procedure.clarify')}\n${list}\n${ctx.t('procedure.clarifyHint')}`, buttons)],
       intent: 'clarify',
@@ -97,8 +87,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
 
   function fieldsMenu(ctx: BotContext, page = 0): OutgoingMessage {
     const start = page * PAGE_SIZE;
-    const buttons: Button[] = fields.slice(start, start + PAGE_SIZE).map((f, i) => queryButton(shortTitle(f), procedureCommand.field(start + i, 0)));
-    if (start + PAGE_SIZE < fields.length) buttons.push(queryButton(ctx.t('procedure.more'), `#cmd:fields:${page + 1}`));
+    const buttons: Button[] = fields.slice(start, start + PAGE_SIZE).map((f, i) => queryButton(shortTitle(f), payloads.field(start + i, 0)));
+    if (start + PAGE_SIZE < fields.length) buttons.push(queryButton(ctx.t('procedure.more'), payloads.fieldsPage(page + 1)));
     return text(ctx.t('procedure.fieldsTitle'), buttons);
   }
 
@@ -107,17 +97,18 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     if (field === undefined) return fieldsMenu(ctx);
     const procs = deps.index.all().filter((p) => p.field === field);
     const start = page * PAGE_SIZE;
-    const buttons: Button[] = procs.slice(start, start + PAGE_SIZE).map((p) => queryButton(shortTitle(p.title), procedureCommand.show(p.id)));
-    if (start + PAGE_SIZE < procs.length) buttons.push(queryButton(ctx.t('procedure.more'), procedureCommand.field(index, page + 1)));
+    const buttons: Button[] = procs.slice(start, start + PAGE_SIZE).map((p) => queryButton(shortTitle(p.title), payloads.procedure(p.id)));
+    if (start + PAGE_SIZE < procs.length) buttons.push(queryButton(ctx.t('procedure.more'), payloads.field(index, page + 1)));
     const list = procs.slice(start, start + PAGE_SIZE).map((p) => `• ${p.title}`).join('\n');
     return text(`${ctx.t('procedure.fieldTitle', { field })}\n${list}`, buttons);
   }
 
-  /** Handles a tap on one of the procedure buttons; undefined when the payload is not ours. */
+  /** Handles a tap on one of the procedure buttons; undefined when the payload is not one it can answer. */
   function command(ctx: BotContext): Outcome | undefined {
-    const [, verb, arg, arg2] = ctx.text.split(':');
+    if (ctx.payload?.feature !== 'procedures') return undefined;
+    const [arg, arg2] = ctx.payload.args;
     const p = arg ? deps.index.get(arg) : undefined;
-    switch (verb) {
+    switch (ctx.payload.action) {
       case 'procedures':
         return { replies: [fieldsMenu(ctx)], intent: 'menu' };
       case 'fields':
@@ -137,38 +128,12 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     }
   }
 
-  /** A typed message: the intent layer decides, then the answer is built. */
-  function message(ctx: BotContext, u: Understanding): Outcome {
+  /** A typed message the understanding step read as a procedure question, or as nothing more precise. */
+  function message(ctx: BotContext): Outcome {
     const t = ctx.t;
+    const u = ctx.understanding!;
     const at = ctx.now.getTime();
     const state = deps.sessions.get(ctx.userId, at, FOLLOW_UP_MS);
-    switch (u.intent) {
-      case 'emergency':
-        return {
-          replies: [
-            text(
-              [...u.emergencyNumbers.map((n) => t(`intent.emergencyLine_${n}`)), t('intent.emergencyNote')].join('\n'),
-              u.emergencyNumbers.map((n): Button => ({ kind: 'phone', title: t('intent.call', { number: n }), phone: n })),
-            ),
-          ],
-          intent: 'emergency',
-        };
-      case 'crime_report':
-        return { replies: [text(t('intent.crimeReport', { hotlineLine: hotlineLine(t) }), [{ kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'crime_report' };
-      case 'complaint':
-        return { replies: [text(t('intent.complaint', { hotlineLine: hotlineLine(t) }))], intent: 'complaint' };
-      case 'greeting':
-        return { replies: [text(t('greeting.hello')), mainMenu(t, deps.hotline)], intent: 'greeting' };
-      case 'menu':
-        if (u.contactRequest) {
-          const call: Button[] = deps.hotline ? [{ kind: 'phone', title: t('menu.hotline'), phone: deps.hotline }] : [];
-          return { replies: [text(t('intent.contact', { hotlineLine: hotlineLine(t) }), [...call, { kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'menu' };
-        }
-        return { replies: [mainMenu(t, deps.hotline), fieldsMenu(ctx)], intent: 'menu' };
-      default:
-        break;
-    }
-
     // "số 2" after a list of choices.
     if (state?.choices && state.choices.length > 0) {
       const picked = pickChoice(u.query.folded, state.choices);
@@ -198,9 +163,15 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   }
 
   return {
-    /** Button taps (#cmd:…) that belong to procedures; undefined when the payload is not theirs. */
+    /** Button taps that belong to procedures; undefined when the payload is not one they can answer. */
     command,
-    /** A typed message, once the intent layer has read it. */
+    /** True when `command` has an answer for this tap (the routing table asks before handing it over). */
+    handlesCommand: (ctx: BotContext) => command(ctx) !== undefined,
+    /** A typed message, once the understanding step has read it. */
     message,
+    /** The list of fields, first page (the main menu shows it). */
+    fieldsMenu: (ctx: BotContext) => fieldsMenu(ctx),
   };
 }
+
+export type ProcedureHandlers = ReturnType<typeof createProcedureHandlers>;

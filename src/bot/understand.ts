@@ -3,7 +3,7 @@ import { prepareQuery, searchWords, type PreparedQuery } from '../text/expand.ts
 import type { Aspect, Lexicon } from '../text/lexicon.ts';
 import { normalizeText, tokenize } from '../text/normalize.ts';
 
-// The intent layer: pure functions from a message to what the citizen wants. Order is the contract:
+// The understanding step: pure functions from a message to what the citizen wants. Order is the contract:
 // emergency → crime_report → complaint → petition_status (a code) → petition → greeting / menu
 // → procedure search (procedure | clarify) → out_of_scope → unknown.
 
@@ -35,15 +35,15 @@ export interface Understanding {
   aspect: Aspect | undefined;
   /** Where to go instead (out_of_scope); '' when the topic has nothing to do with any agency. */
   outOfScopeWhere: string | undefined;
-  /** The citizen asks to erase their personal data ("xóa dữ liệu của tôi"). */
-  eraseRequest: boolean;
-  /** The citizen asks to change the language ("ngôn ngữ", "language", "ភាសា"). */
-  languageRequest: boolean;
-  /** The citizen wants to take the CCHC quiz ("thi tìm hiểu CCHC"). */
-  quizRequest: boolean;
-  /** The citizen asks how to reach the police (phone, address, office hours). */
-  contactRequest: boolean;
+  /** A request that is not a question: erase my data, change the language, take the quiz, how to reach the police. */
+  request: CitizenRequest | undefined;
 }
+
+/**
+ * Requests beside the intents: `erase` ("xóa dữ liệu của tôi"), `language` ("ngôn ngữ", "language", "ភាសា"),
+ * `quiz` ("thi tìm hiểu CCHC"), `contact` (phone, address, office hours; its intent is `menu`).
+ */
+export type CitizenRequest = 'erase' | 'language' | 'quiz' | 'contact';
 
 export interface Understander {
   understand(text: string): Understanding;
@@ -97,10 +97,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         hits: [],
         aspect: detectAspect(query, lexicon),
         outOfScopeWhere: undefined,
-        eraseRequest: false,
-        languageRequest: false,
-        quizRequest: false,
-        contactRequest: false,
+        request: undefined,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -108,17 +105,17 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       if (emergency.numbers.length > 0) {
         return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
       }
-      if (lexicon.eraseData.test(f, raw)) return { ...base, eraseRequest: true };
+      if (lexicon.eraseData.test(f, raw)) return { ...base, request: 'erase' };
       // Only a short message is a language request ("ngôn ngữ"), not a question that mentions one.
       const plain = normalizeText(raw);
-      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, languageRequest: true };
-      if (lexicon.quiz.test(f, raw)) return { ...base, quizRequest: true };
+      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, request: 'language' };
+      if (lexicon.quiz.test(f, raw)) return { ...base, request: 'quiz' };
       if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
       if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
       const code = findPetitionCode(query.folded);
       if (code) return { ...base, intent: 'petition_status', petitionCode: code };
       if (lexicon.petition.test(f, raw)) return { ...base, intent: 'petition' };
-      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', contactRequest: true };
+      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', request: 'contact' };
 
       // Words about fees, time or papers say nothing about which procedure: search without them.
       const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);

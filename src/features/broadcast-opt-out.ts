@@ -1,0 +1,14 @@
+import { createBroadcastChoiceHandlers, type BroadcastChoiceHandlers } from '../bot/handlers/broadcast-opt-out.ts';
+import type { Db } from '../db/open.ts';
+import { createFollowerRepository } from '../followers/follower-repository.ts';
+import type { FeatureParts } from './feature.ts';
+
+export interface OptOutFeature extends FeatureParts {
+  handlers: BroadcastChoiceHandlers;
+}
+
+/** "dừng nhận tin" / "nhận tin": a citizen's choice about CCHC broadcasts, stored with the follower. */
+export function createOptOutFeature(deps: { db: Db }): OptOutFeature {
+  const followers = createFollowerRepository(deps.db);
+  return { name: 'broadcast-opt-out', handlers: createBroadcastChoiceHandlers(followers), erase: (userId) => followers.forgetUser(userId) };
+}
