@@ -1,5 +1,5 @@
 import type { BotContext, Route } from './context.ts';
-import { matchBroadcastChoice, type BroadcastChoiceHandlers } from './handlers/broadcast-opt-out.ts';
+import type { BroadcastChoiceHandlers } from './handlers/broadcast-opt-out.ts';
 import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
 import type { LanguageHandlers } from './handlers/language.ts';
 import type { MenuHandlers } from './handlers/menu.ts';
@@ -52,7 +52,7 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'follow', match: event('follow'), handle: f.menu.follow },
     { name: 'chatnow', match: event('click_chatnow'), handle: f.menu.chatNow },
     { name: 'withdraw', match: event('withdraw'), handle: f.privacy.withdraw },
-    { name: 'broadcast_choice', match: (c) => typed(c) && matchBroadcastChoice(c.text) !== undefined, handle: f.optOut.choose },
+    { name: 'broadcast_choice', match: f.optOut.matches, handle: f.optOut.choose },
     // 2. buttons
     { name: 'language_button', match: tapped('language'), handle: f.language.choose, conversational: true },
     { name: 'rating_button', match: tapped('rating'), handle: f.satisfaction.rate, conversational: true },

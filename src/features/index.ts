@@ -77,7 +77,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     afterAnswer: (userId, code, t) => satisfaction.service.maybePrompt(userId, 'petition', code, deps.clock.now(), t),
   });
   const quiz = createQuizFeature({ db: deps.db, contentDir: deps.contentDir, timeZone: deps.timeZone, i18n: deps.i18n, clock: deps.clock, piiLog: createPiiExportLog(deps.db) });
-  const optOut = createOptOutFeature({ db: deps.db });
+  const optOut = createOptOutFeature({ db: deps.db, words: procedures.lexicon.replies });
   const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut];
   const privacy = createPrivacy({
     features,

@@ -5,12 +5,13 @@ import type { SessionStore } from '../bot/session.ts';
 import { createUnderstander, type Understander } from '../bot/understand.ts';
 import { loadProcedureFiles } from '../procedures/content-loader.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
-import { loadLexicon } from '../text/lexicon.ts';
+import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
 import type { FeatureParts } from './feature.ts';
 
 export interface ProceduresFeature extends FeatureParts {
   index: ProcedureIndex;
   understander: Understander;
+  lexicon: Lexicon;
   handlers: ProcedureHandlers;
 }
 
@@ -32,5 +33,5 @@ export function createProceduresFeature(deps: {
   const understander = createUnderstander(lexicon, index);
   const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline });
   // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.
-  return { name: 'procedures', index, understander, handlers, erase: (userId) => deps.sessions.clear(userId) };
+  return { name: 'procedures', index, understander, lexicon, handlers, erase: (userId) => deps.sessions.clear(userId) };
 }
