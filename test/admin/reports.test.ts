@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentPeriodKey, parsePeriod } from '../../src/admin/report.ts';
+import { currentPeriodKey, parsePeriod } from '../../src/time.ts';
 import { createFakeClock } from '../../src/clock.ts';
 import type { TestBot } from '../helpers/bot.ts';
 import { citizen } from '../petitions/chat.ts';
