@@ -26,6 +26,8 @@ export interface AskResult {
 export interface AskRunner {
   ask(question: string, userId: string): Promise<AskResult>;
   conversation: Conversation;
+  /** The runner's clock (the date answers are given as of). */
+  now(): Date;
   close(): void;
 }
 
@@ -62,6 +64,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
   let seq = 0;
   return {
     conversation,
+    now: () => clock.now(),
     async ask(question, userId) {
       const now = clock.now();
       // As the dispatcher does: the user is seen, and their stored language is used.

@@ -29,7 +29,9 @@ export function createProceduresFeature(deps: {
     throw new Error(`Content errors (run npm run content:check):\n  ${errors.map((e) => `${e.file}: ${e.message}`).join('\n  ')}`);
   }
   const lexicon = loadLexicon(deps.contentDir);
-  const index = createProcedureIndex(procedures, lexicon);
+  // Drafts (imported from an official listing, not yet written for citizens) are never shown; abolished and merged
+  // procedures stay searchable so that the bot can say what replaced them.
+  const index = createProcedureIndex(procedures.filter((p) => p.status !== 'draft'), lexicon);
   const understander = createUnderstander(lexicon, index);
   const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline });
   // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.

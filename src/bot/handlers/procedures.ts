@@ -1,6 +1,6 @@
 import type { QuestionLog } from '../../analytics/question-log.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../../messages.ts';
-import { currentCode, formatAnswer, formatDocuments, formatFeesAndTime, formatLegal, formatOnline } from '../../procedures/format.ts';
+import { currentCode, formatAnswer, formatDocuments, formatFeesAndTime, formatLegal, formatOnline, formatStatus } from '../../procedures/format.ts';
 import type { Procedure } from '../../procedures/schema.ts';
 import type { ProcedureIndex, SearchHit } from '../../procedures/search.ts';
 import type { Aspect } from '../../text/lexicon.ts';
@@ -45,32 +45,56 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
 
 /** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
 export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
-  const fields = [...new Set(deps.index.all().map((p) => p.field))];
+  // The browsing menu lists procedures that can be filed today.
+  const listed = () => deps.index.all().filter((p) => p.status === 'active');
+  const fields = [...new Set(listed().map((p) => p.field))];
   const today = (ctx: BotContext) => localDate(ctx.now, deps.timeZone);
   const remember = (ctx: BotContext, state: { procedureId?: string; choices?: string[] }) =>
     deps.sessions.set(ctx.userId, state, ctx.now.getTime());
 
-  function answer(ctx: BotContext, p: Procedure, score: number, aspect?: Aspect): Outcome {
+  /** The procedure to answer with: a merged one is answered by the one it became part of. */
+  function current(p: Procedure): { p: Procedure; mergedFrom: Procedure | undefined } {
+    if (p.status !== 'merged') return { p, mergedFrom: undefined };
+    const into = p.replaced_by.length === 1 ? deps.index.get(p.replaced_by[0]!) : undefined;
+    return into ? { p: into, mergedFrom: p } : { p, mergedFrom: undefined };
+  }
+
+  /** "«Cấp đổi thẻ căn cước» is now part of this procedure (QĐ 5230…)", in front of the answer. */
+  function withMergedNote(ctx: BotContext, reply: OutgoingMessage, from: Procedure | undefined): OutgoingMessage {
+    if (!from || reply.kind !== 'text') return reply;
+    const note = ctx.t('procedure.mergedNote', { old: from.title, basis: from.status_basis ? ` (${from.status_basis})` : '' });
+    return { ...reply, text: `${note}\n${reply.text}` };
+  }
+
+  function answer(ctx: BotContext, asked: Procedure, score: number, aspect?: Aspect): Outcome {
+    const { p, mergedFrom } = current(asked);
     remember(ctx, { procedureId: p.id });
-    const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx), ctx.language)];
-    if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p));
-    if (aspect === 'legal') replies.push(formatLegal(ctx.t, p));
+    if (p.status === 'abolished' || p.status === 'merged') {
+      const replacements = p.replaced_by.map((id) => deps.index.get(id)).filter((r) => r !== undefined);
+      return { replies: [formatStatus(ctx.t, p, replacements, ctx.language)], intent: 'procedure', procedures: [ref(p, score)] };
+    }
+    const replies: OutgoingMessage[] = [withMergedNote(ctx, formatAnswer(ctx.t, p, today(ctx), ctx.language), mergedFrom)];
+    if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p, ctx.language));
+    if (aspect === 'legal') replies.push(formatLegal(ctx.t, p, ctx.language));
     return { replies, intent: 'procedure', procedures: [ref(p, score)] };
   }
 
-  function aspectAnswer(ctx: BotContext, p: Procedure, aspect: Aspect): Outcome {
+  function aspectAnswer(ctx: BotContext, asked: Procedure, aspect: Aspect): Outcome {
+    const { p, mergedFrom } = current(asked);
+    if (p.status === 'abolished' || p.status === 'merged') return answer(ctx, p, 0);
     remember(ctx, { procedureId: p.id });
+    const l = ctx.language;
     const reply =
       aspect === 'documents'
-        ? formatDocuments(ctx.t, p)
+        ? formatDocuments(ctx.t, p, l)
         : aspect === 'online'
-          ? formatOnline(ctx.t, p)
+          ? formatOnline(ctx.t, p, l)
           : aspect === 'legal'
-            ? formatLegal(ctx.t, p)
+            ? formatLegal(ctx.t, p, l)
             : aspect === 'where'
-              ? formatAnswer(ctx.t, p, today(ctx), ctx.language)
-              : formatFeesAndTime(ctx.t, p, today(ctx));
-    return { replies: [reply], intent: 'procedure', procedures: [ref(p, 0)] };
+              ? formatAnswer(ctx.t, p, today(ctx), l)
+              : formatFeesAndTime(ctx.t, p, today(ctx), l);
+    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: [ref(p, 0)] };
   }
 
   function clarify(ctx: BotContext, hits: SearchHit[]): Outcome {
@@ -95,7 +119,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   function fieldMenu(ctx: BotContext, index: number, page: number): OutgoingMessage {
     const field = fields[index];
     if (field === undefined) return fieldsMenu(ctx);
-    const procs = deps.index.all().filter((p) => p.field === field);
+    const procs = listed().filter((p) => p.field === field);
     const start = page * PAGE_SIZE;
     const buttons: Button[] = procs.slice(start, start + PAGE_SIZE).map((p) => queryButton(shortTitle(p.title), payloads.procedure(p.id)));
     if (start + PAGE_SIZE < procs.length) buttons.push(queryButton(ctx.t('procedure.more'), payloads.field(index, page + 1)));
