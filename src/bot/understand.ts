@@ -35,6 +35,11 @@ export interface Understanding {
   aspect: Aspect | undefined;
   /** Where to go instead (out_of_scope); '' when the topic has nothing to do with any agency. */
   outOfScopeWhere: string | undefined;
+  /**
+   * The city police department whose business the message names (from its words), when no procedure fits: the reply
+   * says the bot has no guide for it yet and names the department, instead of the nearest procedure card.
+   */
+  department: { code: string; name: string } | undefined;
   /** A request that is not a question: erase my data, change the language, take the quiz, how to reach the police. */
   request: CitizenRequest | undefined;
 }
@@ -98,6 +103,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         aspect: detectAspect(query, lexicon),
         outOfScopeWhere: undefined,
         request: undefined,
+        department: undefined,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -135,8 +141,15 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));
       if (outOfScope && !strong && !lexicon.policeAnchors.test(f, raw)) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
 
-      if (!top) return base;
+      const department = lexicon.departments.find((d) => d.matcher.test(f, raw));
+      const named = department ? { code: department.code, name: department.name } : undefined;
+      if (!top) return { ...base, department: named };
       const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);
+      // No procedure fits: the words name one department's business, and no close hit is that department's (and none
+      // was found by its name). A first, simple rule; calibrated confidence replaces it.
+      if (named && !strong && !close.some((h) => { const d = index.get(h.id)?.department; return d === undefined || d === named.code; })) {
+        return { ...base, department: named };
+      }
       // A known name wins over close scores when no other close hit has a name it does not contain.
       const nameWins = strong && close.every((h) => h === top || !h.phrase || ` ${top.phrase} `.includes(` ${h.phrase} `));
       if (close.length > 1 && !nameWins) {

@@ -37,6 +37,7 @@ const intentsSchema = z.strictObject({
   contact: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
+  departments: z.record(z.string().regex(/^[A-Z]{2}\d{2}$/), z.strictObject({ name: z.string().min(5), phrases: phraseList })),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
   aspects: z.record(z.string(), phraseList),
 });
@@ -93,6 +94,8 @@ export interface Lexicon {
   contact: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
+  /** City police departments and the words of their business, in file order. */
+  departments: { code: string; name: string; matcher: PhraseMatcher }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
   /** Whole-message replies (content/lexicon/replies.yaml), folded: the message must equal one of them. */
   replies: WholeMessageReplies;
@@ -208,6 +211,7 @@ export function loadLexicon(contentDir: string): Lexicon {
     contact: compilePhrases(intents.contact.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
+    departments: Object.entries(intents.departments).map(([code, d]) => ({ code, name: d.name, matcher: compilePhrases(d.phrases) })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),
     replies: {
       broadcastStop: folded(replies.broadcast_stop),

@@ -178,6 +178,10 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
       const reply = u.outOfScopeWhere ? t('intent.outOfScope', { where: u.outOfScopeWhere }) : t('intent.outOfScopeChat');
       return { replies: [text(reply)], intent: 'out_of_scope' };
     }
+    if (u.intent === 'unknown' && u.department) {
+      deps.questions.recordUnanswered(u.query.folded, at);
+      return { replies: [text(t('procedure.noGuide', { department: u.department.name }), [queryButton(t('procedure.buttons.other'), payloads.fields)])], intent: 'unknown' };
+    }
     if (u.aspect && !current) {
       deps.questions.recordUnanswered(u.query.folded, at);
       return { replies: [text(t('procedure.followUpNone'))], intent: 'unknown' };
