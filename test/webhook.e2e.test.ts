@@ -129,6 +129,40 @@ describe('ids stay strings', () => {
   });
 });
 
+describe('ids sent as JSON numbers (issue 12, item 4)', () => {
+  // Zalo documents ids as strings, but a body with bare numbers must never be rounded to a double: two citizens
+  // whose ids differ only past 2^53 would become one (duplicate drop, someone else's petition, replies to a third id).
+  const A = '9007199254740993';
+  const B = '9007199254740992';
+  const numericText = (userId: string, msgId: string, text: string) =>
+    `{"app_id":${CREDS.appId},"sender":{"id":${userId}},"user_id_by_app":5521772797175877302,"recipient":{"id":3886132808788086451},` +
+    `"event_name":"user_send_text","message":{"text":${JSON.stringify(text)},"msg_id":${msgId}},"timestamp":"${Date.now()}"}`;
+
+  it('keeps two citizens whose numeric ids differ only past 2^53 apart, and replies to each exact id', async () => {
+    expect(Number(A)).toBe(Number(B)); // as doubles the two ids are the same number
+    expect((await t.post(numericText(A, '12345678901234567891', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
+    expect((await t.post(numericText(B, '12345678901234567893', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
+    expect(t.bot.db.prepare('SELECT user_id FROM inbox ORDER BY id').pluck().all()).toEqual([A, B]);
+    expect(t.bot.db.prepare('SELECT event_key FROM inbox ORDER BY id').pluck().all()).toEqual([
+      'msg:user_send_text:12345678901234567891',
+      'msg:user_send_text:12345678901234567893',
+    ]);
+    await t.bot.drainInbox();
+    await outboxSettled(t.bot);
+    expect(t.bot.db.prepare('SELECT user_id FROM users ORDER BY user_id').pluck().all()).toEqual([B, A]);
+    const recipients = new Set(t.fake!.sent.map((m) => (m.body.recipient as Record<string, unknown>).user_id));
+    expect([...recipients].sort()).toEqual([B, A]);
+  });
+
+  it('reads a numeric follower id and a numeric timestamp exactly', async () => {
+    const ts = String(Date.now());
+    const raw = `{"oa_id":3886132808788086451,"follower":{"id":2468458835291979221},"event_name":"follow","app_id":${CREDS.appId},"timestamp":${ts}}`;
+    const res = await t.post(raw, `mac=${zaloMac(CREDS.appId, raw, ts, CREDS.oaSecretKey)}`);
+    expect(res.status).toBe(200);
+    expect(t.bot.db.prepare('SELECT event_key, user_id FROM inbox').get()).toEqual({ event_key: `evt:follow:2468458835291979221:${ts}`, user_id: '2468458835291979221' });
+  });
+});
+
 describe('redelivery', () => {
   it('processes an event posted twice only once and enqueues its replies once', async () => {
     const raw = JSON.stringify(eventWith('user_send_text', { msgId: uniqueMsgId(), userId: '7000000000000000001' }));

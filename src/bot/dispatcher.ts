@@ -6,6 +6,7 @@ import type { InboxRepository, InboxRow } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
+import { parseWebhookJson } from '../zalo/json.ts';
 import type { BotContext } from './context.ts';
 import type { RoutedReply } from './router.ts';
 
@@ -63,7 +64,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const at = deps.clock.now().getTime();
     let body: unknown;
     try {
-      body = JSON.parse(row.payload);
+      // The stored raw body, read as the webhook read it (ids past 2^53 kept exact).
+      body = parseWebhookJson(row.payload);
     } catch {
       deps.inbox.markIgnored(row.id, at, 'unreadable payload');
       return false;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { InboxWriter } from '../queue/inbox-writer.ts';
 import { parseZaloEvent, readTimestamp } from './events.ts';
+import { parseWebhookJson } from './json.ts';
 import { verifySignature } from './signature.ts';
 
 export const WEBHOOK_PATH = '/webhooks/zalo';
@@ -67,7 +68,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     const text = raw.toString('utf8');
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseWebhookJson(text);
     } catch {
       reply(res, 400, { error: 'malformed JSON' }, requestId);
       return;
