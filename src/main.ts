@@ -25,6 +25,7 @@ import { createInboxWriter } from './queue/inbox-writer.ts';
 import { createIngressPriority } from './queue/ingress-priority.ts';
 import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
+import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
 import { createUserRepository } from './users/user-repository.ts';
 import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
@@ -33,7 +34,6 @@ import { createTokenRepository } from './zalo/token-repository.ts';
 import { createTokenManager } from './zalo/tokens.ts';
 import { createWebhookHandler, isWebhookRequest } from './zalo/webhook.ts';
 
-const DEMO_OA_ID = '4318000000000000001';
 // Env tokens: their real expiry is unknown, so assume two hours left. The first refresh then comes early (about an
 // hour after start, from the timer), not on the very first call: with one hour here and the one-hour refresh margin,
 // every start spent a single-use refresh token before sending anything.
@@ -93,6 +93,10 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const tokenRepo = createTokenRepository(db);
   assertLiveTokens(config, tokenRepo.get() !== undefined);
 
+  // Demo mode never sees real keys (loadConfig refuses them): it signs with credentials made for this run.
+  const demo = config.mode === 'demo' ? createDemoCredentials() : undefined;
+  const zalo = demo ?? config.zalo;
+
   let fakeZalo: FakeZalo | undefined;
   let apiBaseUrl = config.zalo.apiBaseUrl;
   let oauthBaseUrl = config.zalo.oauthBaseUrl;
@@ -116,8 +120,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     repo: tokenRepo,
     http,
     oauthBaseUrl,
-    appId: config.zalo.appId,
-    appSecret: config.zalo.appSecret,
+    appId: zalo.appId,
+    appSecret: zalo.appSecret,
     clock,
     logger,
     timeoutMs: config.zalo.httpTimeoutMs,
@@ -158,7 +162,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     i18n,
     clock,
     logger,
-    secret: `${config.zalo.appSecret}:${config.zalo.oaSecretKey}`,
+    secret: `${zalo.appSecret}:${zalo.oaSecretKey}`,
   });
   const route = bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
@@ -192,8 +196,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
 
   const webhook = createWebhookHandler({
-    appId: config.zalo.appId,
-    oaSecretKey: config.zalo.oaSecretKey,
+    appId: zalo.appId,
+    oaSecretKey: zalo.oaSecretKey,
     inbox: createInboxWriter({ db, inbox }),
     clock,
     logger,
@@ -205,8 +209,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     express.Router().use('/admin/api', adminApi),
     staffConsole.pageRouter,
   ];
-  if (fakeZalo) {
-    routers.push(createSimulatorRouter({ fake: fakeZalo, appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, oaId: DEMO_OA_ID }));
+  if (fakeZalo && demo) {
+    routers.push(createSimulatorRouter({ fake: fakeZalo, appId: demo.appId, oaSecretKey: demo.oaSecretKey, oaId: demo.oaId }));
   }
   const app = createApp({ logger, routers });
 
