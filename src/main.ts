@@ -27,6 +27,7 @@ import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
 import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
+import { checkContentDir, listenError, loadingContent, openCheckedDatabase } from './startup-checks.ts';
 import { createUserRepository } from './users/user-repository.ts';
 import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
 import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
@@ -47,6 +48,8 @@ export interface RunningBot {
   url: string;
   port: number;
   config: Config;
+  /** The clock the bot runs on (tests date their webhook events with it: the webhook has a replay window). */
+  clock: Clock;
   db: Db;
   logger: Logger;
   client: ZaloClient;
@@ -77,7 +80,9 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const env = options.env ?? process.env;
   const config = loadConfig(env, { hasStoredTokens: true });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  // Everything that can be wrong with the settings is found before the port opens (one line naming the key).
+  checkContentDir(config.contentDir);
+  const db = openCheckedDatabase(config.databasePath, openDatabase);
   // If start-up fails half way (tokens missing, port taken), release what was opened: the caller may retry.
   const undo: (() => Promise<void> | void)[] = [() => void db.close()];
   try {
@@ -148,7 +153,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     linkButtonTitle: i18n.t('vi', 'broadcast.linkButton'),
   });
 
-  const bot = createBot({
+  // Content errors are the operator's to fix (CONTENT_DIR), said in one line.
+  const bot = loadingContent(config.contentDir, () => createBot({
     db,
     contentDir: config.contentDir,
     timeZone: config.timeZone,
@@ -163,7 +169,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     clock,
     logger,
     secret: `${zalo.appSecret}:${zalo.oaSecretKey}`,
-  });
+  }));
   const route = bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
   const ingress = createIngressPriority();
@@ -218,7 +224,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     // Zalo's webhook is answered before express (src/zalo/webhook.ts); everything else goes to the express app.
     const s = createServer((req, res) => (isWebhookRequest(req) ? webhook(req, res) : app(req, res)));
     s.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (err) => reject(listenError(err, config.port, config.host)));
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
@@ -253,6 +259,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     url,
     port,
     config,
+    clock,
     db,
     logger,
     client,
