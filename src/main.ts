@@ -11,6 +11,7 @@ import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
+import { createCitizenLimiter } from './bot/citizen-limit.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
 import { createBot } from './bot/create-bot.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
@@ -173,7 +174,10 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const route = bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
   const ingress = createIngressPriority();
-  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn });
+  // At most 20 messages a minute answered per citizen (then one notice); emergencies, as the intent layer sees them, always.
+  const limiter = createCitizenLimiter();
+  const isEmergency = (text: string) => bot.understander.understand(text).intent === 'emergency';
+  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn, limiter, isEmergency });
 
   // Staff console and JSON API: login is public; every other /admin/api route needs a staff session (with its
   // CSRF token) or the ADMIN_TOKEN bearer, and a role the access policy allows (src/admin/access-policy.ts).
