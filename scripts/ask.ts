@@ -1,6 +1,6 @@
 // npm run ask -- [--json] [--session] [question …]: the bot's answer to each question (args, or one per line on stdin).
 import { createInterface } from 'node:readline';
-import { loadConfig, loadDotEnv } from '../src/config.ts';
+import { loadConfig, loadDotEnv, offlineEnv } from '../src/config.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
 
 loadDotEnv();
@@ -8,7 +8,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const session = args.includes('--session');
 const questions = args.filter((a) => a !== '--json' && a !== '--session');
-const config = loadConfig({ ...process.env, BOT_MODE: 'demo', LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent' });
 const runner = createAskRunner(config);
 let n = 0;
 

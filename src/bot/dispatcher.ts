@@ -6,6 +6,8 @@ import type { InboxRepository, InboxRow } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
+import { parseWebhookJson } from '../zalo/json.ts';
+import type { CitizenLimiter } from './citizen-limit.ts';
 import type { BotContext } from './context.ts';
 import type { RoutedReply } from './router.ts';
 
@@ -41,10 +43,16 @@ export interface DispatcherDeps {
   routeObservers?: RouteObserver[];
   /** Waits between events so webhook acks go first (src/queue/ingress-priority.ts); by default one loop turn. */
   yieldTurn?: () => Promise<void>;
+  /** Per-citizen message limit (src/bot/citizen-limit.ts); none = every message answered. */
+  limiter?: CitizenLimiter;
+  /** The intent layer's emergency test (src/bot/intents.ts): an emergency is answered over the limit too. */
+  isEmergency?: (text: string) => boolean;
 }
 
 const SILENT_TYPES = new Set<ZaloEvent['type']>(['oa_echo', 'received', 'seen', 'unknown', 'unfollow']);
 const INTERACTION_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment', 'submit_info', 'follow', 'click_chatnow']);
+/** What the citizen limit counts: messages typed or sent, not follows, receipts or the shared-info form. */
+const LIMITED_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment']);
 
 /** Reads the inbox in order and turns each event into outbox rows keyed by the event, exactly once. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -63,7 +71,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const at = deps.clock.now().getTime();
     let body: unknown;
     try {
-      body = JSON.parse(row.payload);
+      // The stored raw body, read as the webhook read it (ids past 2^53 kept exact).
+      body = parseWebhookJson(row.payload);
     } catch {
       deps.inbox.markIgnored(row.id, at, 'unreadable payload');
       return false;
@@ -89,6 +98,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const stored = deps.users.get(userId)?.language;
     const language = isLanguage(stored) ? stored : 'vi';
+    if (deps.limiter && LIMITED_TYPES.has(event.type)) {
+      const text = event.type === 'text' || event.type === 'image' || event.type === 'attachment' ? event.text : '';
+      const decision = deps.limiter.decide(userId, row.id, row.received_at, () => text !== '' && (deps.isEmergency?.(text) ?? false));
+      if (decision !== 'answer') {
+        const doneAt = deps.clock.now().getTime();
+        if (decision === 'notice') {
+          deps.outbox.enqueue([{ dedupeKey: `in:${row.id}:0`, userId, message: { kind: 'text', text: deps.i18n.t(language, 'limit.notice') } }], doneAt);
+        }
+        deps.inbox.markDone(row.id, doneAt);
+        return released || decision === 'notice';
+      }
+    }
     const ctx: BotContext = {
       event,
       userId,
