@@ -2,7 +2,7 @@
 // one per line on stdin). --date answers as of that local date (fees and notes valid then), at 09:00 APP_TIMEZONE.
 import { createInterface } from 'node:readline';
 import type { Clock } from '../src/clock.ts';
-import { loadConfig, loadDotEnv } from '../src/config.ts';
+import { loadConfig, loadDotEnv, offlineEnv } from '../src/config.ts';
 import { localDate, zonedTimeToEpoch } from '../src/time.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
 
@@ -13,7 +13,7 @@ const session = args.includes('--session');
 const dateAt = args.indexOf('--date');
 const dateArg = dateAt >= 0 ? args[dateAt + 1] : undefined;
 const questions = args.filter((a, i) => a !== '--json' && a !== '--session' && i !== dateAt && !(dateAt >= 0 && i === dateAt + 1));
-const config = loadConfig({ ...process.env, BOT_MODE: 'demo', LOG_LEVEL: 'silent' });
+const config = loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent' });
 
 /** A clock that keeps running from 09:00 local time on the given date (so a session's follow-ups keep their order). */
 function clockOn(date: string): Clock {

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, offlineEnv } from '../src/config.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +54,7 @@ async function bareApp(amount: number): Promise<number> {
 async function askLatency(): Promise<{ questions: number; p50: number; p99: number }> {
   const sets = [resolve(ROOT, '..', 'shared', 'eval', 'dev-questions.jsonl'), join(ROOT, 'test/fixtures/questions-holdout.jsonl'), join(ROOT, 'test/fixtures/questions-blind.jsonl')].filter(existsSync);
   const questions = sets.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
-  const runner = createAskRunner(loadConfig({ ...process.env, BOT_MODE: 'demo', LOG_LEVEL: 'silent', CONTENT_DIR: join(ROOT, 'content') }));
+  const runner = createAskRunner(loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent', CONTENT_DIR: join(ROOT, 'content') }));
   for (const q of questions.slice(0, 20)) await runner.ask(q, 'warm');
   const times: number[] = [];
   let n = 0;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, offlineEnv } from '../src/config.ts';
 import { foldMarks } from '../src/text/normalize.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
 
@@ -17,7 +17,7 @@ if (files.length === 0) files.push(resolve(repoRoot, '..', 'shared', 'eval', 'de
 const questionSchema = z.object({ id: z.string(), q: z.string(), intent: z.string(), class: z.string().optional() });
 const classesSchema = z.object({ classes: z.record(z.string(), z.string()) });
 
-const config = loadConfig({ ...process.env, BOT_MODE: 'demo', LOG_LEVEL: 'silent', CONTENT_DIR: join(repoRoot, 'content') });
+const config = loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent', CONTENT_DIR: join(repoRoot, 'content') });
 let failed = false;
 for (const file of files) {
   const classesFile = join(dirname(file), 'classes.json');

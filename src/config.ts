@@ -28,7 +28,8 @@ const cronExpression = z.string().trim().refine((v) => isValidCron(v), { message
 const envSchema = z.object({
   BOT_MODE: z.preprocess(emptyToUndefined, z.enum(['demo', 'live']).default('demo')),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
-  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  // Unset: 127.0.0.1 in demo mode (its simulator signs with a secret it serves to the page), 0.0.0.0 in live mode.
+  HOST: optionalString,
   DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default('./data/bot.db')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   APP_TIMEZONE: z.preprocess(emptyToUndefined, timeZone.default('Asia/Ho_Chi_Minh')),
@@ -127,12 +128,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-// Values the demo mode uses with its in-process fake of Zalo: not secrets, printed in the README.
-export const DEMO_ZALO = {
-  appId: 'demo-app-id',
-  appSecret: 'demo-app-secret',
-  oaSecretKey: 'demo-oa-secret-key',
-} as const;
+/** The keys of a real Zalo app and OA: live mode needs them, demo mode must not see them. */
+export const ZALO_KEYS = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'] as const;
+
+/**
+ * `env` without the Zalo keys, in demo mode: for offline commands (ask, eval, the search benchmark) that never talk
+ * to Zalo and run on a server whose .env holds the live keys.
+ */
+export function offlineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy: NodeJS.ProcessEnv = { ...env, BOT_MODE: 'demo' };
+  for (const key of ZALO_KEYS) delete copy[key];
+  return copy;
+}
 
 export interface LoadConfigOptions {
   /** Whether tokens already exist in the database (live mode may then start without env tokens). */
@@ -147,6 +154,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.BOT_MODE === 'demo') {
+    // Demo mode hands its signing secret to anyone who opens the simulator: with a real OA secret key in it, a
+    // forged user_withdraw erased a citizen's data on the live bot. So it never starts next to real keys.
+    const present = ZALO_KEYS.filter((k) => e[k] !== undefined);
+    if (present.length > 0) {
+      throw new ConfigError(
+        `${present.join(', ')} ${present.length === 1 ? 'is' : 'are'} set but BOT_MODE is ${env.BOT_MODE ? 'demo' : 'not set (demo is the default)'}: ` +
+          'set BOT_MODE=live to run against Zalo, or remove these keys to run the demo.',
+      );
+    }
+  }
   if (e.BOT_MODE === 'live') {
     const missing = (['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const).filter((k) => !e[k]);
     if (!options.hasStoredTokens) {
@@ -164,15 +182,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   return Object.freeze({
     mode: e.BOT_MODE,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
     timeZone: e.APP_TIMEZONE,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     zalo: Object.freeze({
-      appId: e.ZALO_APP_ID ?? (demo ? DEMO_ZALO.appId : ''),
-      appSecret: e.ZALO_APP_SECRET ?? (demo ? DEMO_ZALO.appSecret : ''),
-      oaSecretKey: e.ZALO_OA_SECRET_KEY ?? (demo ? DEMO_ZALO.oaSecretKey : ''),
+      // Empty in demo mode: main.ts signs the demo with credentials it generates at each start.
+      appId: e.ZALO_APP_ID ?? '',
+      appSecret: e.ZALO_APP_SECRET ?? '',
+      oaSecretKey: e.ZALO_OA_SECRET_KEY ?? '',
       accessToken: e.ZALO_ACCESS_TOKEN,
       refreshToken: e.ZALO_REFRESH_TOKEN,
       apiBaseUrl: e.ZALO_API_BASE_URL.replace(/\/+$/, ''),

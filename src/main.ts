@@ -8,6 +8,7 @@ import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
+import { createCitizenLimiter } from './bot/citizen-limit.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
 import { createConversation } from './features/index.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
@@ -22,7 +23,9 @@ import { createInboxWriter } from './queue/inbox-writer.ts';
 import { createIngressPriority } from './queue/ingress-priority.ts';
 import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
+import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
+import { checkContentDir, listenError, loadingContent, openCheckedDatabase } from './startup-checks.ts';
 import { createUserRepository } from './users/user-repository.ts';
 import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
 import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
@@ -30,7 +33,6 @@ import { createTokenRepository } from './zalo/token-repository.ts';
 import { createTokenManager } from './zalo/tokens.ts';
 import { createWebhookHandler, isWebhookRequest } from './zalo/webhook.ts';
 
-const DEMO_OA_ID = '4318000000000000001';
 // Env tokens: their real expiry is unknown, so assume two hours left. The first refresh then comes early (about an
 // hour after start, from the timer), not on the very first call: with one hour here and the one-hour refresh margin,
 // every start spent a single-use refresh token before sending anything.
@@ -44,6 +46,8 @@ export interface RunningBot {
   url: string;
   port: number;
   config: Config;
+  /** The clock the bot runs on (tests date their webhook events with it: the webhook has a replay window). */
+  clock: Clock;
   db: Db;
   logger: Logger;
   client: ZaloClient;
@@ -74,7 +78,9 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const env = options.env ?? process.env;
   const config = loadConfig(env, { hasStoredTokens: true });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  // Everything that can be wrong with the settings is found before the port opens (one line naming the key).
+  checkContentDir(config.contentDir);
+  const db = openCheckedDatabase(config.databasePath, openDatabase);
   // If start-up fails half way (tokens missing, port taken), release what was opened: the caller may retry.
   const undo: (() => Promise<void> | void)[] = [() => void db.close()];
   try {
@@ -89,6 +95,10 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const clock = options.clock ?? systemClock;
   const tokenRepo = createTokenRepository(db);
   assertLiveTokens(config, tokenRepo.get() !== undefined);
+
+  // Demo mode never sees real keys (loadConfig refuses them): it signs with credentials made for this run.
+  const demo = config.mode === 'demo' ? createDemoCredentials() : undefined;
+  const zalo = demo ?? config.zalo;
 
   let fakeZalo: FakeZalo | undefined;
   let apiBaseUrl = config.zalo.apiBaseUrl;
@@ -113,8 +123,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     repo: tokenRepo,
     http,
     oauthBaseUrl,
-    appId: config.zalo.appId,
-    appSecret: config.zalo.appSecret,
+    appId: zalo.appId,
+    appSecret: zalo.appSecret,
     clock,
     logger,
     timeoutMs: config.zalo.httpTimeoutMs,
@@ -142,7 +152,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   });
 
   // The conversation features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy).
-  const conversation = createConversation({
+  // Content errors are the operator's to fix (CONTENT_DIR), said in one line.
+  const conversation = loadingContent(config.contentDir, () => createConversation({
     db,
     contentDir: config.contentDir,
     timeZone: config.timeZone,
@@ -156,12 +167,15 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     i18n,
     clock,
     logger,
-    secret: `${config.zalo.appSecret}:${config.zalo.oaSecretKey}`,
-  });
+    secret: `${zalo.appSecret}:${zalo.oaSecretKey}`,
+  }));
   const route = conversation.bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
   const ingress = createIngressPriority();
-  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn });
+  // At most 20 messages a minute answered per citizen (then one notice); emergencies, as the intent layer sees them, always.
+  const limiter = createCitizenLimiter();
+  const isEmergency = (text: string) => conversation.procedures.understander.understand(text).intent === 'emergency';
+  const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn, limiter, isEmergency });
 
   // Staff console and JSON API: login is public; every other /admin/api route needs a staff session (with its
   // CSRF token) or the ADMIN_TOKEN bearer, and a role the access policy allows (src/admin/access-policy.ts).
@@ -188,8 +202,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   for (const feature of conversation.features) if (feature.adminRouter) adminApi.use(feature.adminRouter);
 
   const webhook = createWebhookHandler({
-    appId: config.zalo.appId,
-    oaSecretKey: config.zalo.oaSecretKey,
+    appId: zalo.appId,
+    oaSecretKey: zalo.oaSecretKey,
     inbox: createInboxWriter({ db, inbox }),
     clock,
     logger,
@@ -201,8 +215,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     express.Router().use('/admin/api', adminApi),
     staffConsole.pageRouter,
   ];
-  if (fakeZalo) {
-    routers.push(createSimulatorRouter({ fake: fakeZalo, appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey, oaId: DEMO_OA_ID }));
+  if (fakeZalo && demo) {
+    routers.push(createSimulatorRouter({ fake: fakeZalo, appId: demo.appId, oaSecretKey: demo.oaSecretKey, oaId: demo.oaId }));
   }
   const app = createApp({ logger, routers });
 
@@ -210,7 +224,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     // Zalo's webhook is answered before express (src/zalo/webhook.ts); everything else goes to the express app.
     const s = createServer((req, res) => (isWebhookRequest(req) ? webhook(req, res) : app(req, res)));
     s.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (err) => reject(listenError(err, config.port, config.host)));
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
@@ -250,6 +264,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     url,
     port,
     config,
+    clock,
     db,
     logger,
     client,

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { startBot } from '../src/main.ts';
@@ -69,6 +69,45 @@ describe('loadConfig', () => {
     ['ADMIN_TOKEN', 'short'],
   ])('rejects a bad %s naming it', (key, value) => {
     expect(configError({ [key]: value }).message).toContain(`${key}:`);
+  });
+
+  // Issue 12, item 3: demo mode serves its signing secret to the simulator page, so it must never hold a real key.
+  const ZALO_KEYS = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'] as const;
+  it.each(ZALO_KEYS.flatMap((key) => [[key, undefined], [key, 'demo']] as const))('refuses %s with BOT_MODE=%s (demo), saying which mode to choose', (key, mode) => {
+    const err = configError({ [key]: 'a-real-looking-value', ...(mode ? { BOT_MODE: mode } : {}) });
+    expect(err.message).toContain(key);
+    expect(err.message).toContain('set BOT_MODE=live to run against Zalo, or remove these keys to run the demo');
+    expect(err.message).not.toContain('a-real-looking-value');
+  });
+
+  it('names every Zalo key present in demo mode, and only those', () => {
+    const { BOT_MODE: _m, ZALO_APP_SECRET: _s, ...env } = live;
+    const err = configError(env);
+    for (const key of ['ZALO_APP_ID', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN']) expect(err.message).toContain(key);
+    expect(err.message).not.toContain('ZALO_APP_SECRET');
+  });
+
+  it('runs the demo with the shipped .env.example (empty Zalo keys count as unset)', () => {
+    const example: NodeJS.ProcessEnv = {};
+    for (const line of readFileSync(new URL('../.env.example', import.meta.url), 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m) example[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+    }
+    const c = loadConfig(example);
+    expect(c.mode).toBe('demo');
+    expect(c.host).toBe('127.0.0.1');
+  });
+
+  it('binds demo mode to 127.0.0.1 unless HOST is set; live mode keeps 0.0.0.0', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig(live).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...live, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
+  it('gives demo mode no Zalo credentials at all (main.ts makes its own)', () => {
+    const c = loadConfig({});
+    expect([c.zalo.appId, c.zalo.appSecret, c.zalo.oaSecretKey, c.zalo.accessToken, c.zalo.refreshToken]).toEqual(['', '', '', undefined, undefined]);
   });
 
   it('strips a trailing slash from the Zalo base URLs', () => {

@@ -21,8 +21,8 @@ describe.skipIf(!HAS_CHROMIUM)('demo simulator in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = makeTempDir();
-    // Demo mode as `npm start` runs it without a .env: no Zalo credentials at all.
-    bot = await startBot({ logger: silentLogger(), env: { BOT_MODE: 'demo', PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'silent' } });
+    // Demo mode as `npm start` runs it without a .env: no Zalo credentials at all, no HOST (it binds 127.0.0.1).
+    bot = await startBot({ logger: silentLogger(), env: { BOT_MODE: 'demo', PORT: '0', DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'silent' } });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   }, 60_000);
 
@@ -60,6 +60,8 @@ describe.skipIf(!HAS_CHROMIUM)('demo simulator in Chromium', () => {
     });
     await page.goto(`${bot.url}/simulator`);
     await page.getByText('Gõ câu hỏi như một người dân').waitFor();
+    // A simulator user id: the only kind whose conversation /simulator/api/messages shows.
+    expect(await page.locator('#userId').inputValue()).toMatch(/^demo-\d+$/);
 
     await exchange(page, () => page.getByRole('button', { name: 'Quan tâm OA' }).click(), 'Chào mừng bạn');
     // The welcome offers the three languages.

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRows, CREDS, outboxSettled, startTestBot, type TestBot } from './helpers/bot.ts';
-import { eventWith, rawFixture, uniqueMsgId } from './helpers/fixtures.ts';
+import { eventWith, fixtureClock, rawFixture, uniqueMsgId, type EventIds } from './helpers/fixtures.ts';
 import { signatureHeader, zaloMac } from './helpers/sign.ts';
 
-// The real server in live mode on a free port, a fresh SQLite file, and the small real fake of Zalo.
+// The real server in live mode on a free port, a fresh SQLite file, and the small real fake of Zalo. Its clock
+// runs from just after the raw fixtures' signed timestamps, so the replay window takes them.
 
 let t: TestBot;
 beforeEach(async () => {
-  t = await startTestBot();
+  t = await startTestBot({ clock: fixtureClock() });
 });
+/** A fixture dated now by the bot's clock. */
+const fresh = (name: string, ids: EventIds = {}) => eventWith(name, { timestamp: String(t.bot.clock.now().getTime()), ...ids });
 afterEach(async () => {
   await t.stop();
 });
@@ -78,7 +81,7 @@ describe('webhook signature', () => {
   });
 
   it('answers a body over 1 MB with 413 and stores nothing', async () => {
-    const body = eventWith('user_send_text', {});
+    const body = fresh('user_send_text', {});
     (body.message as Record<string, unknown>).text = 'a'.repeat(1024 * 1024 + 10);
     const res = await t.post(body);
     expect(res.status).toBe(413);
@@ -86,7 +89,7 @@ describe('webhook signature', () => {
   });
 
   it('accepts a body just under 1 MB', async () => {
-    const body = eventWith('user_send_text', {});
+    const body = fresh('user_send_text', {});
     (body.message as Record<string, unknown>).text = 'a'.repeat(1000 * 1000);
     const res = await t.post(body);
     expect(res.status).toBe(200);
@@ -115,7 +118,7 @@ describe('ids stay strings', () => {
   it('replies to a user id above 2^53 exactly as received', async () => {
     const bigId = '2468458835291979221234';
     expect(BigInt(bigId) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
-    const raw = JSON.stringify(eventWith('user_send_text', { userId: bigId, msgId: uniqueMsgId() }));
+    const raw = JSON.stringify(fresh('user_send_text', { userId: bigId, msgId: uniqueMsgId() }));
     expect((await t.post(raw)).status).toBe(200);
     await t.bot.drainInbox();
     await outboxSettled(t.bot);
@@ -129,9 +132,43 @@ describe('ids stay strings', () => {
   });
 });
 
+describe('ids sent as JSON numbers (issue 12, item 4)', () => {
+  // Zalo documents ids as strings, but a body with bare numbers must never be rounded to a double: two citizens
+  // whose ids differ only past 2^53 would become one (duplicate drop, someone else's petition, replies to a third id).
+  const A = '9007199254740993';
+  const B = '9007199254740992';
+  const numericText = (userId: string, msgId: string, text: string) =>
+    `{"app_id":${CREDS.appId},"sender":{"id":${userId}},"user_id_by_app":5521772797175877302,"recipient":{"id":3886132808788086451},` +
+    `"event_name":"user_send_text","message":{"text":${JSON.stringify(text)},"msg_id":${msgId}},"timestamp":"${t.bot.clock.now().getTime()}"}`;
+
+  it('keeps two citizens whose numeric ids differ only past 2^53 apart, and replies to each exact id', async () => {
+    expect(Number(A)).toBe(Number(B)); // as doubles the two ids are the same number
+    expect((await t.post(numericText(A, '12345678901234567891', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
+    expect((await t.post(numericText(B, '12345678901234567893', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
+    expect(t.bot.db.prepare('SELECT user_id FROM inbox ORDER BY id').pluck().all()).toEqual([A, B]);
+    expect(t.bot.db.prepare('SELECT event_key FROM inbox ORDER BY id').pluck().all()).toEqual([
+      'msg:user_send_text:12345678901234567891',
+      'msg:user_send_text:12345678901234567893',
+    ]);
+    await t.bot.drainInbox();
+    await outboxSettled(t.bot);
+    expect(t.bot.db.prepare('SELECT user_id FROM users ORDER BY user_id').pluck().all()).toEqual([B, A]);
+    const recipients = new Set(t.fake!.sent.map((m) => (m.body.recipient as Record<string, unknown>).user_id));
+    expect([...recipients].sort()).toEqual([B, A]);
+  });
+
+  it('reads a numeric follower id and a numeric timestamp exactly', async () => {
+    const ts = String(t.bot.clock.now().getTime());
+    const raw = `{"oa_id":3886132808788086451,"follower":{"id":2468458835291979221},"event_name":"follow","app_id":${CREDS.appId},"timestamp":${ts}}`;
+    const res = await t.post(raw, `mac=${zaloMac(CREDS.appId, raw, ts, CREDS.oaSecretKey)}`);
+    expect(res.status).toBe(200);
+    expect(t.bot.db.prepare('SELECT event_key, user_id FROM inbox').get()).toEqual({ event_key: `evt:follow:2468458835291979221:${ts}`, user_id: '2468458835291979221' });
+  });
+});
+
 describe('redelivery', () => {
   it('processes an event posted twice only once and enqueues its replies once', async () => {
-    const raw = JSON.stringify(eventWith('user_send_text', { msgId: uniqueMsgId(), userId: '7000000000000000001' }));
+    const raw = JSON.stringify(fresh('user_send_text', { msgId: uniqueMsgId(), userId: '7000000000000000001' }));
     const first = await t.post(raw);
     expect(first).toEqual({ status: 200, json: { ok: true, duplicate: false } });
     await t.bot.drainInbox();
@@ -151,7 +188,7 @@ describe('redelivery', () => {
   });
 
   it('treats the same event re-signed with another signature header as the same event', async () => {
-    const raw = JSON.stringify(eventWith('follow', { userId: '7000000000000000002' }));
+    const raw = JSON.stringify(fresh('follow', { userId: '7000000000000000002' }));
     expect((await t.post(raw)).status).toBe(200);
     expect((await t.post(raw, signatureHeader(raw, CREDS.appId, CREDS.oaSecretKey).toUpperCase().replace('MAC=', 'mac='))).status).toBe(200);
     expect(inboxCount()).toBe(1);
@@ -219,14 +256,14 @@ describe('every event type', () => {
 describe('users table', () => {
   it('records the last interaction time of the citizen', async () => {
     const userId = '7000000000000000003';
-    await t.post(JSON.stringify(eventWith('user_send_text', { userId, msgId: uniqueMsgId(), timestamp: '1732845600000' })));
+    await t.post(JSON.stringify(fresh('user_send_text', { userId, msgId: uniqueMsgId(), timestamp: '1732845600000' })));
     await t.bot.drainInbox();
     const firstReceived = t.bot.db.prepare('SELECT received_at FROM inbox ORDER BY id DESC').pluck().get() as number;
     const first = t.bot.db.prepare('SELECT first_seen_at, last_interaction_at FROM users WHERE user_id = ?').get(userId);
     expect(first).toEqual({ first_seen_at: firstReceived, last_interaction_at: firstReceived });
 
     await new Promise((r) => setTimeout(r, 5)); // the second message arrives strictly later
-    await t.post(JSON.stringify(eventWith('user_send_image', { userId, msgId: uniqueMsgId(), timestamp: '1732845700000' })));
+    await t.post(JSON.stringify(fresh('user_send_image', { userId, msgId: uniqueMsgId(), timestamp: '1732845700000' })));
     await t.bot.drainInbox();
     const secondReceived = t.bot.db.prepare('SELECT received_at FROM inbox ORDER BY id DESC').pluck().get() as number;
     expect(secondReceived).toBeGreaterThan(firstReceived);

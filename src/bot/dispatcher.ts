@@ -6,6 +6,8 @@ import type { InboxRepository, InboxRow } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
+import { parseWebhookJson } from '../zalo/json.ts';
+import type { CitizenLimiter } from './citizen-limit.ts';
 import type { IncomingContext } from './context.ts';
 import type { RoutedReply } from './router.ts';
 
@@ -33,15 +35,20 @@ export interface DispatcherDeps {
   onEnqueued: () => void;
   /** Waits between events so webhook acks go first (src/queue/ingress-priority.ts); by default one loop turn. */
   yieldTurn?: () => Promise<void>;
+  /** Per-citizen message limit (src/bot/citizen-limit.ts); none = every message answered. */
+  limiter?: CitizenLimiter;
+  /** The understanding step's emergency test (src/bot/understand.ts): an emergency is answered over the limit too. */
+  isEmergency?: (text: string) => boolean;
 }
 
 // Every event type is listed once below: the compiler checks the table is complete, so a new event type added to
 // src/zalo/events.ts cannot be silently dropped or silently answered.
-const EVENT_HANDLING: Record<ZaloEvent['type'], { silent: boolean; interaction: boolean }> = {
-  text: { silent: false, interaction: true },
-  image: { silent: false, interaction: true },
-  location: { silent: false, interaction: true },
-  attachment: { silent: false, interaction: true },
+// `limited`: what the citizen limit counts (messages typed or sent, not follows, receipts or the shared-info form).
+const EVENT_HANDLING: Record<ZaloEvent['type'], { silent: boolean; interaction: boolean; limited?: true }> = {
+  text: { silent: false, interaction: true, limited: true },
+  image: { silent: false, interaction: true, limited: true },
+  location: { silent: false, interaction: true, limited: true },
+  attachment: { silent: false, interaction: true, limited: true },
   submit_info: { silent: false, interaction: true },
   follow: { silent: false, interaction: true },
   click_chatnow: { silent: false, interaction: true },
@@ -70,7 +77,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const at = deps.clock.now().getTime();
     let body: unknown;
     try {
-      body = JSON.parse(row.payload);
+      // The stored raw body, read as the webhook read it (ids past 2^53 kept exact).
+      body = parseWebhookJson(row.payload);
     } catch {
       deps.inbox.markIgnored(row.id, at, 'unreadable payload');
       return false;
@@ -95,6 +103,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const stored = deps.users.get(userId)?.language;
     const language = isLanguage(stored) ? stored : 'vi';
+    if (deps.limiter && EVENT_HANDLING[event.type].limited) {
+      const text = event.type === 'text' || event.type === 'image' || event.type === 'attachment' ? event.text : '';
+      const decision = deps.limiter.decide(userId, row.id, row.received_at, () => text !== '' && (deps.isEmergency?.(text) ?? false));
+      if (decision !== 'answer') {
+        const doneAt = deps.clock.now().getTime();
+        if (decision === 'notice') {
+          deps.outbox.enqueue([{ dedupeKey: `in:${row.id}:0`, userId, message: { kind: 'text', text: deps.i18n.t(language, 'limit.notice') } }], doneAt);
+        }
+        deps.inbox.markDone(row.id, doneAt);
+        return released || decision === 'notice';
+      }
+    }
     const ctx: IncomingContext = {
       event,
       userId,

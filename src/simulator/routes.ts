@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type Router } from 'express';
 import type { FakeZalo } from '../zalo/fake-zalo.ts';
+import { isSimulatorUser } from './demo-credentials.ts';
 
 export interface SimulatorDeps {
   fake: FakeZalo;
@@ -21,14 +22,20 @@ export function createSimulatorRouter(deps: SimulatorDeps): Router {
   router.get('/simulator/simulator.js', (_req, res) => {
     res.type('application/javascript').send(readFileSync(SCRIPT, 'utf8'));
   });
-  // Demo credentials only: in demo mode the "secret" is public by design, so the page can sign like Zalo does.
+  // The page signs like Zalo does, so it gets the key: a random one made for this run of the demo, never a real one.
   router.get('/simulator/api/config', (_req, res) => {
     res.json({ appId: deps.appId, oaSecretKey: deps.oaSecretKey, oaId: deps.oaId });
   });
+  // Only the simulator's own conversations: a demo run on a database that once served real citizens must not show
+  // what was sent to them (petition answers, broadcasts) to whoever asks for their id.
   router.get('/simulator/api/messages', (req, res) => {
     const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
+    if (!isSimulatorUser(userId)) {
+      res.status(404).json({ error: 'not a simulator user' });
+      return;
+    }
     const after = Number(req.query.after ?? 0) || 0;
-    res.json({ messages: userId ? deps.fake.messagesFor(userId, after) : [] });
+    res.json({ messages: deps.fake.messagesFor(userId, after) });
   });
   return router;
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
-// Zalo webhook bodies → a typed ZaloEvent union. Ids stay strings: they exceed 2^53.
+// Zalo webhook bodies → a typed ZaloEvent union. Ids stay strings: they exceed 2^53. Bodies are read with
+// parseWebhookJson (./json.ts), which hands a number past 2^53 over as its exact digits; a number that still
+// arrives here is exact, and only an integer one is an id.
 
-const id = z.union([z.string().min(1), z.number().transform(String)]);
+const id = z.union([z.string().min(1), z.number().int().nonnegative().transform(String)]);
 const timestamp = z.union([z.string().regex(/^\d{1,16}$/), z.number().int().nonnegative().transform(String)]);
 
 const attachmentSchema = z.looseObject({
@@ -140,8 +142,10 @@ export function parseZaloEvent(body: unknown): ParseResult {
     const info = record(b.info);
     const full = record(info.full_address);
     const result: SubmittedInfo = {};
+    // The form's fields come with the spaces citizens typed around them ("  Nguyễn Văn An "); they are stored and
+    // shown to staff, so they are kept trimmed, and a field of only spaces counts as not given.
     const set = (k: keyof SubmittedInfo, v: unknown) => {
-      const s = str(v);
+      const s = str(v)?.trim();
       if (s) result[k] = s;
     };
     set('name', info.name);

@@ -5,10 +5,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { InboxWriter } from '../queue/inbox-writer.ts';
 import { parseZaloEvent, readTimestamp } from './events.ts';
+import { parseWebhookJson } from './json.ts';
 import { verifySignature } from './signature.ts';
 
 export const WEBHOOK_PATH = '/webhooks/zalo';
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/**
+ * Replay window on the body's `timestamp` (ms; the MAC covers it): a captured request is worthless after a day,
+ * which still takes Zalo's redeliveries after an outage of some hours; 10 minutes ahead allows for clock skew.
+ */
+export const MAX_EVENT_AGE_MS = 24 * 3600_000;
+export const MAX_EVENT_AHEAD_MS = 10 * 60_000;
 
 export interface WebhookDeps {
   appId: string;
@@ -51,7 +58,7 @@ function reply(res: ServerResponse, status: number, body: object, requestId: str
 }
 
 /**
- * POST /webhooks/zalo: raw body → verify mac → parse → store in the inbox → 200.
+ * POST /webhooks/zalo: raw body → verify mac → replay window → parse → store in the inbox → 200.
  *
  * This is the one hot path of the server, so it is a plain Node handler that the server calls before express:
  * express's router, body parser and response helpers cost about a third of every ack. The body is read with
@@ -67,7 +74,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     const text = raw.toString('utf8');
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseWebhookJson(text);
     } catch {
       reply(res, 400, { error: 'malformed JSON' }, requestId);
       return;
@@ -76,6 +83,13 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     if (!timestamp || !verifySignature(raw, header, deps.appId, timestamp, deps.oaSecretKey)) {
       deps.logger.warn({ reqId: requestId }, 'Webhook with a wrong signature refused');
       reply(res, 401, { error: 'unauthorized' }, requestId);
+      return;
+    }
+    const age = deps.clock.now().getTime() - Number(timestamp);
+    if (age > MAX_EVENT_AGE_MS || age < -MAX_EVENT_AHEAD_MS) {
+      // A 4xx, not a 200: if the clock here is wrong, Zalo's retries show up in the logs instead of vanishing.
+      deps.logger.warn({ reqId: requestId, timestamp, ageSeconds: Math.round(age / 1000) }, 'Signed webhook outside the replay window refused (check the server clock if this repeats)');
+      reply(res, 400, { error: 'event timestamp outside the accepted window' }, requestId);
       return;
     }
     const parsed = parseZaloEvent(body);

@@ -17,7 +17,8 @@ interface Sent {
   buttons: { title: string; type: string; payload: unknown }[];
 }
 
-function textEvent(userId: string, text: string, at = Date.now()) {
+/** A text event dated by the bot's clock (the webhook refuses events more than a day old, by that clock). */
+function textEvent(userId: string, text: string, at = tb!.bot.clock.now().getTime()) {
   return {
     app_id: '3608465249409039670',
     event_name: 'user_send_text',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Clock } from '../../src/clock.ts';
 
 const DIR = new URL('../fixtures/events/', import.meta.url);
 
@@ -18,11 +19,15 @@ export interface EventIds {
   timestamp?: string;
 }
 
-/** A copy of a fixture with its message id, user id and/or timestamp replaced, wherever the event keeps them. */
+/**
+ * A copy of a fixture with its message id, user id and/or timestamp replaced, wherever the event keeps them. The
+ * timestamp is now (Date.now()) unless given: the webhook refuses events more than a day old. A bot on a fake
+ * clock needs `timestamp: String(bot.clock.now().getTime())`.
+ */
 export function eventWith(name: string, ids: EventIds): Record<string, unknown> {
   const body = fixture(name);
   const obj = (v: unknown) => v as Record<string, unknown>;
-  if (ids.timestamp !== undefined) body.timestamp = ids.timestamp;
+  body.timestamp = ids.timestamp ?? String(Date.now());
   if (ids.msgId !== undefined && body.message) obj(body.message).msg_id = ids.msgId;
   if (ids.userId !== undefined) {
     const name = String(body.event_name);
@@ -32,6 +37,15 @@ export function eventWith(name: string, ids: EventIds): Record<string, unknown> 
     if (body.user_id !== undefined) body.user_id = ids.userId;
   }
   return body;
+}
+
+/** A few minutes after the fixtures' own timestamps (2024-11-29 02:00–02:03 UTC). */
+export const FIXTURE_TIME = '2024-11-29T02:05:00Z';
+
+/** A running clock that starts at FIXTURE_TIME: a bot on it accepts the raw fixtures, whose signed timestamps are old. */
+export function fixtureClock(): Clock {
+  const offset = Date.parse(FIXTURE_TIME) - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
 }
 
 let counter = 0;

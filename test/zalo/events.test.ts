@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseZaloEvent, readTimestamp } from '../../src/zalo/events.ts';
+import { parseWebhookJson } from '../../src/zalo/json.ts';
 import { fixture } from '../helpers/fixtures.ts';
 
 const USER = '2468458835291979221';
@@ -48,6 +49,13 @@ describe('parseZaloEvent', () => {
       userId: USER,
       info: { name: 'Nguyễn Văn An', phone: '84912345678', address: 'Số 12 đường 30/4', city: 'Thành phố Cần Thơ', ward: 'Phường Ninh Kiều' },
     });
+  });
+
+  it('user_submit_info trims what the citizen typed, and drops fields of only spaces', () => {
+    const body = fixture('user_submit_info');
+    body.info = { name: '  Nguyễn Văn An \t', phone: ' 84912345678 ', address: '\n Số 12 đường 30/4  ', ward: '   ', city: 'Thành phố Cần Thơ ' };
+    const r = parseZaloEvent(body);
+    expect(r.ok && r.event.type === 'submit_info' && r.event.info).toEqual({ name: 'Nguyễn Văn An', phone: '84912345678', address: 'Số 12 đường 30/4', city: 'Thành phố Cần Thơ' });
   });
 
   it('follow and unfollow take the user from follower.id', () => {
@@ -104,5 +112,40 @@ describe('readTimestamp', () => {
     expect(readTimestamp({ timestamp: '1732845612345' })).toBe('1732845612345');
     expect(readTimestamp({ timestamp: 'x' })).toBeUndefined();
     expect(readTimestamp(null)).toBeUndefined();
+  });
+});
+
+describe('parseWebhookJson', () => {
+  it('keeps a number past 2^53 as its exact digits and a safe one as a number', () => {
+    expect(parseWebhookJson('{"a":9007199254740993,"b":[12345678901234567891],"c":42,"d":10.0299337,"e":-9007199254740993}')).toEqual({
+      a: '9007199254740993',
+      b: ['12345678901234567891'],
+      c: 42,
+      d: 10.0299337,
+      e: '-9007199254740993',
+    });
+  });
+
+  it('reads long digits inside strings as the strings they are', () => {
+    expect(parseWebhookJson('{"text":"mã: 12345678901234567891, [9007199254740993]","n":9007199254740993}')).toEqual({ text: 'mã: 12345678901234567891, [9007199254740993]', n: '9007199254740993' });
+  });
+
+  it('lets the last duplicate key win, like JSON.parse, on both paths', () => {
+    expect(parseWebhookJson('{"id":"1","id":"2"}')).toEqual({ id: '2' });
+    expect(parseWebhookJson('{"id":9007199254740993,"id":9007199254740995}')).toEqual({ id: '9007199254740995' });
+  });
+
+  it('throws on malformed JSON on both paths', () => {
+    expect(() => parseWebhookJson('{"a":1,')).toThrow();
+    expect(() => parseWebhookJson('{"a":9007199254740993,')).toThrow();
+  });
+
+  it('a numeric id read losslessly becomes the exact user id; a fractional one is refused', () => {
+    const body = parseWebhookJson(
+      '{"event_name":"user_send_text","timestamp":"1732845612345","sender":{"id":2468458835291979221},"message":{"msg_id":12345678901234567891,"text":"x"}}',
+    );
+    const r = parseZaloEvent(body);
+    expect(r.ok && r.event).toMatchObject({ userId: '2468458835291979221', msgId: '12345678901234567891' });
+    expect(parseZaloEvent({ event_name: 'user_send_text', timestamp: '1', sender: { id: 12.5 }, message: { msg_id: 'm', text: 'x' } }).ok).toBe(false);
   });
 });

@@ -6,9 +6,15 @@ const textInput = document.getElementById('text');
 let config;
 let lastSeq = 0;
 
-userInput.value = localStorage.getItem('sim.userId') || String(1000000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
+// Simulator users are "demo-" + digits: the server shows the conversations of such ids only (real Zalo ids are digits).
+const PREFIX = 'demo-';
+const asSimulatorUser = (id) => (/^demo-[0-9A-Za-z]{1,40}$/.test(id) ? id : `${PREFIX}${id.replace(/[^0-9A-Za-z]/g, '').slice(0, 40) || newDigits()}`);
+const newDigits = () => String(1000000000000000n + BigInt(Math.floor(Math.random() * 1e15)));
+const stored = localStorage.getItem('sim.userId');
+userInput.value = stored ? asSimulatorUser(stored) : PREFIX + newDigits();
 userInput.addEventListener('change', () => {
-  localStorage.setItem('sim.userId', userInput.value.trim());
+  userInput.value = asSimulatorUser(userInput.value.trim());
+  localStorage.setItem('sim.userId', userInput.value);
   log.textContent = '';
   lastSeq = 0;
 });
