@@ -137,6 +137,14 @@ export function createBroadcastAdminRouter(deps: BroadcastAdminDeps): Router {
       if (id === undefined) return;
       const body = parse(previewBody, req.body, res);
       if (!body) return;
+      // A preview is a message from the OA to one person: only to the sender's own Zalo ids, or an editor could
+      // message any citizen in the OA's name. The staff guard audits this refusal (access.denied).
+      if (!req.actor?.mayPreviewTo?.(body.userId)) {
+        res.status(403).json({
+          error: 'Chỉ được gửi thử bài đến Zalo user id của chính bạn. Hãy đăng ký Zalo user id của mình ở mục "Zalo user id của tôi" (trang Đổi mật khẩu / tài khoản) rồi thử lại.',
+        });
+        return;
+      }
       const result = await deps.service.preview(id, body.userId, actorOf(req));
       res.json({ sent: true, userId: body.userId, messageIds: result.messageIds });
     }),
