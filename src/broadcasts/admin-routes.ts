@@ -141,7 +141,7 @@ export function createBroadcastAdminRouter(deps: BroadcastAdminDeps): Router {
       // message any citizen in the OA's name. The staff guard audits this refusal (access.denied).
       if (!req.actor?.mayPreviewTo?.(body.userId)) {
         res.status(403).json({
-          error: 'Chỉ được gửi thử bài đến Zalo user id của chính bạn. Hãy đăng ký Zalo user id của mình ở mục "Zalo user id của tôi" (trang Đổi mật khẩu / tài khoản) rồi thử lại.',
+          error: 'Chỉ được gửi thử bài đến Zalo user id của chính bạn. Hãy đăng ký Zalo user id của mình ở mục "Zalo của tôi" (đầu trang bảng điều khiển) rồi thử lại.',
         });
         return;
       }
