@@ -10,7 +10,7 @@
 // Usage: npm run bench:login-flood [-- --rate 50 --seconds 8 --flood 400]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,19 @@ function signedEvent(): { body: string; headers: Record<string, string> } {
   });
   const mac = createHash('sha256').update(APP_ID + body + timestamp + OA_SECRET_KEY, 'utf8').digest('hex');
   return { body, headers: { 'content-type': 'application/json', 'x-zevent-signature': `mac=${mac}` } };
+}
+
+/**
+ * CPU seconds the bot process has used (Linux /proc, user + system, all threads: scrypt runs on the libuv pool).
+ * Unlike latencies, this barely depends on how busy the rest of the machine is.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]! : NaN);
@@ -110,7 +123,8 @@ async function login(url: string, username: string, password: string, from?: str
   }
 }
 
-async function flooded(url: string, distributed: boolean) {
+async function flooded(url: string, distributed: boolean, pid: number) {
+  const cpuBefore = cpuSeconds(pid);
   const webhooks = paced(url, RATE, SECONDS);
   await new Promise((r) => setTimeout(r, 1000));
   const floodStarted = performance.now();
@@ -119,11 +133,14 @@ async function flooded(url: string, distributed: boolean) {
   const staff = await login(url, 'can.bo', STAFF_PASSWORD, '198.51.100.20');
   const answers = await junk;
   const floodMs = performance.now() - floodStarted;
+  const webhook = await webhooks;
+  const cpu = r1(cpuSeconds(pid) - cpuBefore);
   const statuses: Record<string, number> = {};
   for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
   const junkMs = answers.map((a) => a.ms).sort((a, b) => a - b);
   return {
-    webhook: await webhooks,
+    webhook,
+    botCpuSeconds: cpu,
     staffLogin: { status: staff.status, ms: r1(staff.ms) },
     junk: { statuses, allAnsweredMs: r1(floodMs), p95Ms: r1(pct(junkMs, 95)) },
   };
@@ -170,19 +187,21 @@ async function main(): Promise<void> {
   try {
     console.log(`Warm-up, then ${SECONDS} s of webhooks at ${RATE}/s without logins…`);
     await paced(url, RATE, 3);
-    const baseline = await paced(url, RATE, SECONDS);
+    const cpuBefore = cpuSeconds(child.pid!);
+    const baseline = { ...(await paced(url, RATE, SECONDS)), botCpuSeconds: NaN };
+    baseline.botCpuSeconds = r1(cpuSeconds(child.pid!) - cpuBefore);
     console.log('baseline', baseline);
     console.log(`${FLOOD} junk logins from one address during the webhooks…`);
-    const oneAddress = await flooded(url, false);
+    const oneAddress = await flooded(url, false, child.pid!);
     console.log('one address', oneAddress);
     // Let the previous flood's queue drain and any lock of the flood addresses not matter (new addresses below).
     await new Promise((r) => setTimeout(r, 3000));
     console.log(`${FLOOD} junk logins, each from its own address, during the webhooks…`);
-    const manyAddresses = await flooded(url, true);
+    const manyAddresses = await flooded(url, true, child.pid!);
     console.log('many addresses', manyAddresses);
     const result = {
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, loadBefore: r1(loadBefore) },
+      machine: { cpus: cpus().length, loadBefore: r1(loadBefore), loadAfter: r1(loadavg()[0]!) },
       settings: { rate: RATE, seconds: SECONDS, flood: FLOOD },
       baseline,
       oneAddress,

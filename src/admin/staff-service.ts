@@ -8,8 +8,6 @@ import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAcc
 // Staff accounts and logins: the rules shared by the console API and the staff:* CLIs. Every change and every
 // login attempt is written to the audit log here, so no caller can forget it.
 
-/** Failed logins in a row that lock an account for one address, and for how long (see login-throttle.ts). */
-export const LOCKOUT = { maxFailures: 5, minutes: 15 } as const;
 const TOUCH_EVERY_MS = 60_000;
 const FORGET_FAILURES_AFTER_MS = 24 * 3600_000;
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
