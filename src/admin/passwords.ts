@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { staffMessage } from './staff-messages.ts';
 
 // Staff passwords: scrypt from node:crypto, parameters stored with each hash so they can be raised later
 // without invalidating old ones. Format: scrypt$N$r$p$salt(base64url)$hash(base64url).
@@ -119,13 +120,13 @@ const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/�
 
 /** Why a new password is refused (in Vietnamese, shown to staff as is), or undefined when it is acceptable. */
 export function passwordProblem(password: string, context: { username?: string } = {}): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự.`;
-  if (password.length > 200) return 'Mật khẩu dài tối đa 200 ký tự.';
-  if (password.trim() !== password) return 'Mật khẩu không được bắt đầu hoặc kết thúc bằng dấu cách.';
+  if (password.length < MIN_PASSWORD_LENGTH) return staffMessage('passwordTooShort', { min: MIN_PASSWORD_LENGTH });
+  if (password.length > 200) return staffMessage('passwordTooLong', { max: 200 });
+  if (password.trim() !== password) return staffMessage('passwordSpaces');
   const folded = fold(password);
-  if (COMMON.has(folded) || new Set(folded).size <= 2) return 'Mật khẩu này quá phổ biến, dễ bị đoán: hãy chọn mật khẩu khác.';
+  if (COMMON.has(folded) || new Set(folded).size <= 2) return staffMessage('passwordCommon');
   if (context.username && folded.includes(fold(context.username)) && fold(context.username).length >= 4) {
-    return 'Mật khẩu không được chứa tên đăng nhập.';
+    return staffMessage('passwordHasUsername');
   }
   return undefined;
 }

@@ -4,11 +4,12 @@ import type { Clock } from '../clock.ts';
 import { SESSION_COOKIE, readCookie, sessionCookieOptions } from './cookies.ts';
 import { utcOffsetAt } from './report.ts';
 import type { StaffRepository } from './staff-repository.ts';
+import { staffMessage } from './staff-messages.ts';
 import { StaffRequestError, type StaffService } from './staff-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 const passwordBody = z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
-const zaloIdBody = z.strictObject({ userId: z.string().regex(/^\d{1,25}$/, 'Zalo user id chỉ gồm chữ số (tối đa 25 chữ số).') });
+const zaloIdBody = z.strictObject({ userId: z.string().regex(/^\d{1,25}$/, staffMessage('zaloIdDigits')) });
 
 export interface SessionRoutesDeps {
   staff: StaffService;
@@ -31,11 +32,11 @@ export function createLoginRouter(deps: SessionRoutesDeps): Router {
     res.setHeader('cache-control', 'no-store');
     if (!result.ok && result.reason === 'throttled') {
       res.setHeader('retry-after', '1');
-      return void res.status(429).json({ error: 'too_many_attempts', message: 'Đang xử lý các lần đăng nhập trước từ máy này. Vui lòng đợi vài giây rồi thử lại.' });
+      return void res.status(429).json({ error: 'too_many_attempts', message: staffMessage('loginThrottled') });
     }
     if (!result.ok && result.reason === 'busy') {
       res.setHeader('retry-after', '5');
-      return void res.status(503).json({ error: 'busy', message: 'Hệ thống đang bận, vui lòng thử đăng nhập lại sau ít giây.' });
+      return void res.status(503).json({ error: 'busy', message: staffMessage('loginBusy') });
     }
     if (!result.ok && result.reason === 'locked') {
       const seconds = Math.max(1, Math.ceil((result.lockedUntil - deps.clock.now().getTime()) / 1000));
@@ -110,7 +111,7 @@ export function createSessionRouter(deps: SessionRoutesDeps): Router {
   // One's own Zalo user ids (the only preview targets). The bearer has no account, hence no ids of its own.
   router.post('/session/zalo-ids', (req, res) => {
     const s = req.actor!.session;
-    if (!s) return void res.status(400).json({ error: 'Mã ADMIN_TOKEN không gắn với tài khoản nào: hãy đăng nhập bằng tài khoản cán bộ.' });
+    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
     const body = zaloIdBody.safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
     try {
@@ -123,7 +124,7 @@ export function createSessionRouter(deps: SessionRoutesDeps): Router {
 
   router.delete('/session/zalo-ids/:userId', (req, res) => {
     const s = req.actor!.session;
-    if (!s) return void res.status(400).json({ error: 'Mã ADMIN_TOKEN không gắn với tài khoản nào: hãy đăng nhập bằng tài khoản cán bộ.' });
+    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
     res.json({ zaloUserIds: deps.staff.removeOwnZaloId(s.accountId, String(req.params.userId), by(req)) });
   });
 

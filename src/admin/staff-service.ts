@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { AuditActorKind, AuditLog } from './audit-log.ts';
 import { accountKey, accountPrefix, createLoginThrottle, loginKeys, passwordChangeKeys } from './login-throttle.ts';
+import { staffMessage } from './staff-messages.ts';
 import { hashPassword, HasherBusyError, passwordProblem, type PasswordHasher } from './passwords.ts';
 import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAccountRow, type StaffRepository, type StaffRole } from './staff-repository.ts';
 
@@ -9,6 +10,8 @@ import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAcc
 // login attempt is written to the audit log here, so no caller can forget it.
 
 const TOUCH_EVERY_MS = 60_000;
+/** Zalo ids one account may register as its own (a person has a phone or two, not a list of citizens). */
+const MAX_OWN_ZALO_IDS = 5;
 const FORGET_FAILURES_AFTER_MS = 24 * 3600_000;
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
@@ -141,14 +144,14 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
     if (problem) throw new StaffRequestError(400, problem);
   }
   async function checkNotPrevious(password: string, previousHash: string): Promise<void> {
-    if (await deps.hasher.verify(password, previousHash)) throw new StaffRequestError(400, 'Mật khẩu mới phải khác mật khẩu đang dùng.');
+    if (await deps.hasher.verify(password, previousHash)) throw new StaffRequestError(400, staffMessage('passwordSameAsCurrent'));
   }
   /** Hashing refused for a full queue becomes a 503 the console can show. */
   async function hashing<T>(job: () => Promise<T>): Promise<T> {
     try {
       return await job();
     } catch (err) {
-      if (err instanceof HasherBusyError) throw new StaffRequestError(503, 'Hệ thống đang bận, vui lòng thử lại sau ít phút.');
+      if (err instanceof HasherBusyError) throw new StaffRequestError(503, staffMessage('busy'));
       throw err;
     }
   }
@@ -270,7 +273,7 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       const taken = throttle.take(passwordChangeKeys(accountId), address, now());
       if (!taken.ok) {
         if (taken.reason === 'locked') audit(by, 'account.password.locked', account.username, { lockedUntil: iso(taken.lockedUntil) });
-        throw new StaffRequestError(429, 'Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau 15 phút.');
+        throw new StaffRequestError(429, staffMessage('passwordChangeLocked', { minutes: Math.max(1, Math.ceil(((taken.reason === 'locked' ? taken.lockedUntil : now()) - now()) / 60_000)) }));
       }
       let matches: boolean;
       try {
@@ -305,8 +308,8 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
     addOwnZaloId(accountId, zaloUserId, by) {
       const account = deps.repo.byId(accountId);
       if (!account) throw new StaffRequestError(404, 'account not found');
-      if (!/^\d{1,25}$/.test(zaloUserId)) throw new StaffRequestError(400, 'Zalo user id chỉ gồm chữ số (tối đa 25 chữ số).');
-      if (deps.repo.zaloIdsOf(accountId).length >= 5) throw new StaffRequestError(409, 'Mỗi tài khoản đăng ký tối đa 5 Zalo user id.');
+      if (!/^\d{1,25}$/.test(zaloUserId)) throw new StaffRequestError(400, staffMessage('zaloIdDigits'));
+      if (deps.repo.zaloIdsOf(accountId).length >= MAX_OWN_ZALO_IDS) throw new StaffRequestError(409, staffMessage('zaloIdLimit', { max: MAX_OWN_ZALO_IDS }));
       if (deps.repo.addZaloId(accountId, zaloUserId, now())) audit(by, 'account.zalo.add', account.username, { zaloUserId });
       return deps.repo.zaloIdsOf(accountId);
     },

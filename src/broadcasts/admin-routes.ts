@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { FollowerRepository } from '../followers/follower-repository.ts';
 import type { FollowerSyncResult } from '../followers/follower-sync.ts';
+import { staffMessage } from '../admin/staff-messages.ts';
 import { CS_WINDOW_MS } from './broadcast-sender.ts';
 import { POST_STATUSES } from './post-repository.ts';
 import { PostRequestError, type PostService } from './post-service.ts';
@@ -140,9 +141,7 @@ export function createBroadcastAdminRouter(deps: BroadcastAdminDeps): Router {
       // A preview is a message from the OA to one person: only to the sender's own Zalo ids, or an editor could
       // message any citizen in the OA's name. The staff guard audits this refusal (access.denied).
       if (!req.actor?.mayPreviewTo?.(body.userId)) {
-        res.status(403).json({
-          error: 'Chỉ được gửi thử bài đến Zalo user id của chính bạn. Hãy đăng ký Zalo user id của mình ở mục "Zalo của tôi" (đầu trang bảng điều khiển) rồi thử lại.',
-        });
+        res.status(403).json({ error: staffMessage('previewNotOwnId') });
         return;
       }
       const result = await deps.service.preview(id, body.userId, actorOf(req));
