@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createAuditLog } from '../src/admin/audit-log.ts';
-import { MIN_PASSWORD_LENGTH } from '../src/admin/passwords.ts';
+import { createPasswordHasher, MIN_PASSWORD_LENGTH } from '../src/admin/passwords.ts';
 import { createStaffRepository, STAFF_ROLES, type StaffRole } from '../src/admin/staff-repository.ts';
 import { createStaffService, StaffRequestError, type AuditActor } from '../src/admin/staff-service.ts';
 import { systemClock } from '../src/clock.ts';
@@ -19,7 +19,8 @@ const USAGE = `Usage:
   npm run staff:add -- --username NAME --role ${STAFF_ROLES.join('|')} [--password PASSWORD] [--name "Display name"] [--zalo-id ZALO_USER_ID]
   npm run staff:passwd -- --username NAME [--password PASSWORD]
   npm run staff:list
-Passwords: at least ${MIN_PASSWORD_LENGTH} characters. Without --password you are asked for it.`;
+Passwords: at least ${MIN_PASSWORD_LENGTH} characters, not a common one, not the current one. Without --password you
+are asked for it. staff:passwd also lifts a lock-out after failed logins.`;
 
 /** Reads a password: hidden keystrokes on a terminal, the first line of stdin otherwise. */
 async function askPassword(prompt: string): Promise<string> {
@@ -93,7 +94,14 @@ async function main(): Promise<number> {
   const config = loadConfig(process.env, { hasStoredTokens: true });
   const db = openDatabase(config.databasePath);
   try {
-    const service = createStaffService({ repo: createStaffRepository(db), audit: createAuditLog(db), clock: systemClock, sessionHours: config.staffConsole.sessionHours });
+    const service = createStaffService({
+      repo: createStaffRepository(db),
+      audit: createAuditLog(db),
+      clock: systemClock,
+      sessionHours: config.staffConsole.sessionHours,
+      idleMinutes: config.staffConsole.idleMinutes,
+      hasher: createPasswordHasher(),
+    });
     const by: AuditActor = { name: `cli:${userInfo().username}`, kind: 'cli' };
     if (command === 'list') {
       const rows = service.list();

@@ -44,10 +44,20 @@ const envSchema = z.object({
   ZALO_OAUTH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://oauth.zaloapp.com')),
   ZALO_HTTP_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
 
-  ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
-  // Staff console: the session cookie is Secure only behind HTTPS (a plain-HTTP browser would drop it).
-  COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0']).default('false')),
+  // The bearer opens the whole staff API as admin: long and not a placeholder such as "aaaa…".
+  ADMIN_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+      .refine((v) => new Set(v).size > 1, 'must not be one character repeated')
+      .optional(),
+  ),
+  // Staff console: the session cookie is Secure behind HTTPS (a plain-HTTP browser would drop it). Unset, it follows
+  // PUBLIC_BASE_URL: true when that is https://.
+  COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0']).optional()),
   STAFF_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.25).max(168).default(12)),
+  STAFF_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int('STAFF_IDLE_MINUTES must be whole minutes').min(1).max(1440).default(30)),
   PETITION_OVERDUE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(15)),
 
   UNIT_NAME: z.preprocess(emptyToUndefined, z.string().default('Công an thành phố Cần Thơ')),
@@ -99,6 +109,8 @@ export interface Config {
 export interface StaffConsoleConfig {
   cookieSecure: boolean;
   sessionHours: number;
+  /** A session unused this long ends. */
+  idleMinutes: number;
   petitionOverdueDays: number;
 }
 
@@ -200,8 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     }),
     adminToken: e.ADMIN_TOKEN,
     staffConsole: Object.freeze({
-      cookieSecure: e.COOKIE_SECURE === 'true' || e.COOKIE_SECURE === '1',
+      cookieSecure: e.COOKIE_SECURE === undefined ? /^https:\/\//i.test(e.PUBLIC_BASE_URL ?? '') : e.COOKIE_SECURE === 'true' || e.COOKIE_SECURE === '1',
       sessionHours: e.STAFF_SESSION_HOURS,
+      idleMinutes: e.STAFF_IDLE_MINUTES,
       petitionOverdueDays: e.PETITION_OVERDUE_DAYS,
     }),
     unit: Object.freeze({ name: e.UNIT_NAME, hotline: e.UNIT_HOTLINE }),

@@ -6,6 +6,7 @@ import express from 'express';
 import cron from 'node-cron';
 import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
+import type { ScryptCost } from './admin/passwords.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createCitizenLimiter } from './bot/citizen-limit.ts';
@@ -71,6 +72,8 @@ export interface StartOptions {
   outboxPollMs?: number;
   /** Delay before a failed outbox row is retried (tests shorten it). */
   outboxRetryMs?: number;
+  /** scrypt cost for staff passwords (tests lower it; production keeps the default of src/admin/passwords.ts). */
+  passwordCost?: ScryptCost;
 }
 
 /** Composition root: config → db → services → http server → workers. */
@@ -194,6 +197,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     tokens,
     inbox,
     outbox,
+    passwordCost: options.passwordCost,
   });
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);

@@ -55,6 +55,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/session', roles: ALL },
   { method: 'DELETE', path: '/session', roles: ALL },
   { method: 'POST', path: '/session/password', roles: ALL },
+  { method: 'POST', path: '/session/zalo-ids', roles: ALL },
+  { method: 'DELETE', path: '/session/zalo-ids/:userId', roles: ALL },
   { method: 'GET', path: '/dashboard', roles: ALL },
 
   // Petitions. The detail holds the citizen's name, phone and address: handlers and admins only.
@@ -129,6 +131,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'POST', path: '/staff', roles: ADMIN },
   { method: 'PATCH', path: '/staff/:id', roles: ADMIN },
   { method: 'POST', path: '/staff/:id/password', roles: ADMIN },
+  { method: 'POST', path: '/staff/:id/unlock', roles: ADMIN },
 ];
 
 /** A rule compiled to a regular expression over the path, with the names of its parameters. */
@@ -137,7 +140,12 @@ export interface CompiledRule extends AccessRule {
   params: string[];
 }
 
-/** Compiles `/posts/:id/cancel`-style paths once. */
+/**
+ * Compiles `/posts/:id/cancel`-style paths once, matching as express 5's router does (checked in
+ * test/admin/access-paths.test.ts): case-insensitive, one optional trailing slash, the raw path (an encoded letter
+ * such as %45 does not match a literal segment, in express either: `/petitions/%45XPORT` is `/petitions/:code`),
+ * parameters `[^/]+` decoded. Matching case-sensitively let `/petitions/EXPORT` reach the export past its rule.
+ */
 export function compileRules(rules: readonly AccessRule[]): CompiledRule[] {
   return rules.map((r) => {
     const params: string[] = [];
@@ -151,7 +159,7 @@ export function compileRules(rules: readonly AccessRule[]): CompiledRule[] {
         return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('/');
-    return { ...r, regex: new RegExp(`^${source}/?$`), params };
+    return { ...r, regex: new RegExp(`^${source}/?$`, 'i'), params };
   });
 }
 

@@ -100,6 +100,15 @@ export function createAccountRouter(deps: AccountRoutesDeps): Router {
     }),
   );
 
+  // Lifts the lock-out of an account after failed logins, for every address (audited by the service).
+  router.post('/staff/:id/unlock', (req, res) =>
+    guarded(res, () => {
+      const id = z.coerce.number().int().positive().safeParse(req.params.id);
+      if (!id.success) return void res.status(404).json({ error: 'no such account' });
+      res.json(deps.staff.unlock(id.data, by(req)));
+    }),
+  );
+
   router.post('/staff/:id/password', (req, res) =>
     guarded(res, async () => {
       const body = passwordBody.safeParse(req.body ?? {});

@@ -9,6 +9,11 @@ export interface StaffActor {
   role: StaffRole;
   /** Console sessions only: the account, and the CSRF token every state-changing request must echo. */
   session?: { accountId: number; csrfToken: string; expiresAt: number };
+  /**
+   * Whether a post preview may go to this Zalo user id: a staff member's own registered ids; for the bearer, ids
+   * some staff account registered. Set by the staff guard; absent means no.
+   */
+  mayPreviewTo?: (zaloUserId: string) => boolean;
 }
 
 declare module 'express-serve-static-core' {

@@ -16,6 +16,7 @@ import { createAccountRouter } from './account-routes.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
 import { createConsolePageRouter } from './console-page.ts';
 import { createConsoleRouter } from './console-routes.ts';
+import { createPasswordHasher, type ScryptCost } from './passwords.ts';
 import { createPlanRouter } from './plan-routes.ts';
 import { createLoginRouter, createSessionRouter } from './session-routes.ts';
 import { createStaffGuard } from './staff-guard.ts';
@@ -38,6 +39,8 @@ export interface StaffConsoleDeps {
   tokens: Pick<TokenManager, 'status'>;
   inbox: Pick<InboxRepository, 'lastReceivedAt' | 'countPending'>;
   outbox: Pick<OutboxRepository, 'counts'>;
+  /** scrypt cost of new hashes: production's unless a test lowers it (StartOptions.passwordCost). */
+  passwordCost?: ScryptCost | undefined;
 }
 
 /** The staff console's parts, for main.ts to mount around the feature routers. */
@@ -58,7 +61,8 @@ export interface StaffConsole {
 export function createStaffConsole(deps: StaffConsoleDeps): StaffConsole {
   const repo = createStaffRepository(deps.db);
   const audit = createAuditLog(deps.db);
-  const staff = createStaffService({ repo, audit, clock: deps.clock, sessionHours: deps.settings.sessionHours });
+  const hasher = createPasswordHasher(deps.passwordCost ? { cost: deps.passwordCost } : {});
+  const staff = createStaffService({ repo, audit, clock: deps.clock, sessionHours: deps.settings.sessionHours, idleMinutes: deps.settings.idleMinutes, hasher });
   const stats = createStatsRepository(deps.db);
   const sessionDeps = {
     staff,

@@ -4,10 +4,12 @@ import type { Clock } from '../clock.ts';
 import { SESSION_COOKIE, readCookie, sessionCookieOptions } from './cookies.ts';
 import { utcOffsetAt } from '../time.ts';
 import type { StaffRepository } from './staff-repository.ts';
+import { staffMessage } from './staff-messages.ts';
 import { StaffRequestError, type StaffService } from './staff-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 const passwordBody = z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
+const zaloIdBody = z.strictObject({ userId: z.string().regex(/^\d{1,25}$/, staffMessage('zaloIdDigits')) });
 
 export interface SessionRoutesDeps {
   staff: StaffService;
@@ -28,6 +30,14 @@ export function createLoginRouter(deps: SessionRoutesDeps): Router {
     if (!body.success) return void res.status(400).json({ error: 'send JSON {"username", "password"}' });
     const result = await deps.staff.login(body.data.username, body.data.password, { ip: req.ip });
     res.setHeader('cache-control', 'no-store');
+    if (!result.ok && result.reason === 'throttled') {
+      res.setHeader('retry-after', '1');
+      return void res.status(429).json({ error: 'too_many_attempts', message: staffMessage('loginThrottled') });
+    }
+    if (!result.ok && result.reason === 'busy') {
+      res.setHeader('retry-after', '5');
+      return void res.status(503).json({ error: 'busy', message: staffMessage('loginBusy') });
+    }
     if (!result.ok && result.reason === 'locked') {
       const seconds = Math.max(1, Math.ceil((result.lockedUntil - deps.clock.now().getTime()) / 1000));
       res.setHeader('retry-after', String(seconds));
@@ -50,6 +60,8 @@ function sessionView(deps: SessionRoutesDeps, req: Request, accountId: number | 
       displayName: account?.display_name ?? null,
       role: account?.role ?? req.actor?.role ?? 'viewer',
       zaloUserId: account?.zalo_user_id ?? null,
+      // Post previews may be sent only to these (registered by the person on the account page).
+      zaloUserIds: accountId === undefined ? [] : deps.staff.ownZaloIds(accountId),
     },
     csrfToken,
     expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
@@ -94,6 +106,26 @@ export function createSessionRouter(deps: SessionRoutesDeps): Router {
     }
     endCookie(res);
     res.json({ ok: true, loginAgain: true });
+  });
+
+  // One's own Zalo user ids (the only preview targets). The bearer has no account, hence no ids of its own.
+  router.post('/session/zalo-ids', (req, res) => {
+    const s = req.actor!.session;
+    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
+    const body = zaloIdBody.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
+    try {
+      res.json({ zaloUserIds: deps.staff.addOwnZaloId(s.accountId, body.data.userId, by(req)) });
+    } catch (err) {
+      if (err instanceof StaffRequestError) return void res.status(err.status).json({ error: err.message });
+      throw err;
+    }
+  });
+
+  router.delete('/session/zalo-ids/:userId', (req, res) => {
+    const s = req.actor!.session;
+    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
+    res.json({ zaloUserIds: deps.staff.removeOwnZaloId(s.accountId, String(req.params.userId), by(req)) });
   });
 
   return router;

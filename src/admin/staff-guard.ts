@@ -35,7 +35,7 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
     if (bearer === 'invalid') return void res.status(401).json({ error: 'unauthorized' });
     let actor: StaffActor;
     if (bearer !== 'absent') {
-      actor = bearer;
+      actor = { ...bearer, mayPreviewTo: (id) => deps.staff.isStaffZaloId(id) };
     } else {
       const cookie = readCookie(req, SESSION_COOKIE);
       const session = cookie ? deps.staff.authenticate(cookie) : undefined;
@@ -45,6 +45,7 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
         name: session.account.username,
         role: session.account.role,
         session: { accountId: session.account.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+        mayPreviewTo: (id) => deps.staff.ownZaloIds(session.account.id).includes(id),
       };
       // A cookie rides along on any request the browser makes; only our page can read the token and echo it.
       if (!SAFE_METHODS.has(req.method) && !sameSecret(req.get(CSRF_HEADER) ?? '', session.csrfToken)) {
@@ -62,7 +63,8 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
       }
       return void res.status(403).json({ error: `forbidden: this needs the role ${roles.join(' or ')}`, role: actor.role });
     }
-    if (match?.rule.bindActor && actor.kind === 'staff' && req.body && typeof req.body === 'object') {
+    // Any actor: the bearer's changes are "admin-token", never a name the script puts in the body.
+    if (match?.rule.bindActor && req.body && typeof req.body === 'object') {
       (req.body as Record<string, unknown>).actor = actor.name;
     }
     if (match?.rule.audit) auditOnSuccess(deps, match.rule.audit, match.params, req, res, actor);
@@ -79,6 +81,16 @@ function auditOnSuccess(deps: StaffGuardDeps, spec: AuditSpec, params: Record<st
     return json(value);
   };
   res.once('close', () => {
+    // A route's own refusal of an audited action (a preview to someone else's Zalo id, say) is worth a line too.
+    if (res.statusCode === 403) {
+      try {
+        const detail = { method: req.method, path: req.path, ...(spec.detail?.(params, req, body) ?? {}) };
+        deps.audit.append({ ...auditActor(actor, req), action: 'access.denied', target: spec.action, detail }, deps.clock.now().getTime());
+      } catch (err) {
+        req.log.error({ err: (err as Error).message, action: spec.action }, 'Could not write the audit log line; check the database');
+      }
+      return;
+    }
     if (res.statusCode >= 400) return;
     try {
       const detail = spec.detail?.(params, req, body) ?? {};

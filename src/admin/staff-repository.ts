@@ -26,7 +26,7 @@ export interface SessionWithAccount {
   lastSeenAt: number;
 }
 
-/** Consecutive failed logins for a user name, and until when it is locked. */
+/** Consecutive failed attempts counted under one throttle key, and until when that key is locked. */
 export interface LoginFailures {
   failures: number;
   lastFailureAt: number;
@@ -56,12 +56,26 @@ export interface StaffRepository {
   deleteSession(idHash: string): void;
   deleteSessionsOf(accountId: number): number;
   deleteExpiredSessions(now: number): number;
-  failures(username: string): LoginFailures | undefined;
-  /** Counts one more failure; at `limit` the name is locked until `lockUntil` and the count starts again. */
-  recordFailure(username: string, at: number, limit: number, lockUntil: number): LoginFailures;
-  clearFailures(username: string): void;
+  /** Throttle keys (see staff-service.ts: account, account@address, address) → failures and lock. */
+  failures(key: string): LoginFailures | undefined;
+  /**
+   * Counts one more failure (starting again from 1 when the last one is older than `staleBefore`); at `limit` the key
+   * is locked until `lockUntil` and the count starts again.
+   */
+  recordFailure(key: string, at: number, limit: number, lockUntil: number, staleBefore: number): LoginFailures;
+  clearFailures(key: string): void;
+  /** Deletes every key equal to `key` or starting with `prefix` (an admin's unlock); returns how many. */
+  clearFailuresLike(key: string, prefix: string): number;
+  /** The latest lock still running among `key` and the keys starting with `prefix`, or 0. */
+  lockedUntilLike(key: string, prefix: string, now: number): number;
   /** Forgets failure counts not touched since `before` (they have long stopped mattering). */
   pruneFailures(before: number): void;
+  /** The Zalo user ids an account registered as its own (the admin-set zalo_user_id included). */
+  zaloIdsOf(accountId: number): string[];
+  addZaloId(accountId: number, zaloUserId: string, at: number): boolean;
+  removeZaloId(accountId: number, zaloUserId: string): boolean;
+  /** Whether any enabled account registered this Zalo user id. */
+  isStaffZaloId(zaloUserId: string): boolean;
 }
 
 /** SQLite staff accounts, sessions and login failures. */
@@ -96,24 +110,39 @@ export function createStaffRepository(db: Db): StaffRepository {
   const deleteSession = db.prepare(`DELETE FROM staff_sessions WHERE id_hash = ?`);
   const deleteSessionsOf = db.prepare(`DELETE FROM staff_sessions WHERE account_id = ?`);
   const deleteExpired = db.prepare(`DELETE FROM staff_sessions WHERE expires_at <= ?`);
-  const failures = db.prepare(`SELECT failures, last_failure_at AS lastFailureAt, locked_until AS lockedUntil FROM staff_login_failures WHERE username = ?`);
+  const failures = db.prepare(`SELECT failures, last_failure_at AS lastFailureAt, locked_until AS lockedUntil FROM staff_login_throttle WHERE key = ?`);
   const recordFailure = db.prepare(
-    `INSERT INTO staff_login_failures (username, failures, last_failure_at, locked_until) VALUES (@username, 1, @at, 0)
-     ON CONFLICT(username) DO UPDATE SET failures = failures + 1, last_failure_at = @at
+    `INSERT INTO staff_login_throttle (key, failures, last_failure_at, locked_until) VALUES (@key, 1, @at, 0)
+     ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN last_failure_at < @staleBefore THEN 1 ELSE failures + 1 END, last_failure_at = @at
      RETURNING failures`,
   );
-  const lock = db.prepare(`UPDATE staff_login_failures SET failures = 0, locked_until = ? WHERE username = ?`);
-  const clearFailures = db.prepare(`DELETE FROM staff_login_failures WHERE username = ?`);
-  const prune = db.prepare(`DELETE FROM staff_login_failures WHERE last_failure_at < ? AND locked_until < ?`);
+  const lock = db.prepare(`UPDATE staff_login_throttle SET failures = 0, locked_until = ? WHERE key = ?`);
+  const clearFailures = db.prepare(`DELETE FROM staff_login_throttle WHERE key = ?`);
+  // substr rather than LIKE: user names may hold '_' (a LIKE wildcard).
+  const clearLike = db.prepare(`DELETE FROM staff_login_throttle WHERE key = @key OR substr(key, 1, length(@prefix)) = @prefix`);
+  const lockedLike = db.prepare(
+    `SELECT coalesce(max(locked_until), 0) FROM staff_login_throttle WHERE (key = @key OR substr(key, 1, length(@prefix)) = @prefix) AND locked_until > @now`,
+  );
+  const prune = db.prepare(`DELETE FROM staff_login_throttle WHERE last_failure_at < ? AND locked_until < ?`);
+  const zaloIds = db.prepare(
+    `SELECT zalo_user_id FROM staff_zalo_ids WHERE account_id = @id
+     UNION SELECT zalo_user_id FROM staff_accounts WHERE id = @id AND zalo_user_id IS NOT NULL ORDER BY 1`,
+  );
+  const addZaloId = db.prepare(`INSERT OR IGNORE INTO staff_zalo_ids (account_id, zalo_user_id, created_at) VALUES (?, ?, ?)`);
+  const removeZaloId = db.prepare(`DELETE FROM staff_zalo_ids WHERE account_id = ? AND zalo_user_id = ?`);
+  const isStaffZaloId = db.prepare(
+    `SELECT EXISTS (SELECT 1 FROM staff_zalo_ids z JOIN staff_accounts a ON a.id = z.account_id WHERE z.zalo_user_id = @id AND a.disabled = 0)
+         OR EXISTS (SELECT 1 FROM staff_accounts WHERE zalo_user_id = @id AND disabled = 0)`,
+  );
 
   const setPasswordTx = db.transaction((id: number, hash: string, at: number) => {
     setPassword.run(hash, at, at, id);
     deleteSessionsOf.run(id);
   });
-  const recordFailureTx = db.transaction((username: string, at: number, limit: number, lockUntil: number): LoginFailures => {
-    const n = (recordFailure.get({ username, at }) as { failures: number }).failures;
-    if (n >= limit) lock.run(lockUntil, username);
-    return failures.get(username) as LoginFailures;
+  const recordFailureTx = db.transaction((key: string, at: number, limit: number, lockUntil: number, staleBefore: number): LoginFailures => {
+    const n = (recordFailure.get({ key, at, staleBefore }) as { failures: number }).failures;
+    if (n >= limit) lock.run(lockUntil, key);
+    return failures.get(key) as LoginFailures;
   });
   const updateTx = db.transaction((id: number, c: AccountChange, at: number) => {
     const row = update.get({
@@ -150,9 +179,15 @@ export function createStaffRepository(db: Db): StaffRepository {
     deleteSession: (idHash) => void deleteSession.run(idHash),
     deleteSessionsOf: (accountId) => deleteSessionsOf.run(accountId).changes,
     deleteExpiredSessions: (now) => deleteExpired.run(now).changes,
-    failures: (username) => failures.get(username) as LoginFailures | undefined,
-    recordFailure: (username, at, limit, lockUntil) => recordFailureTx.immediate(username, at, limit, lockUntil),
-    clearFailures: (username) => void clearFailures.run(username),
+    failures: (key) => failures.get(key) as LoginFailures | undefined,
+    recordFailure: (key, at, limit, lockUntil, staleBefore) => recordFailureTx.immediate(key, at, limit, lockUntil, staleBefore),
+    clearFailures: (key) => void clearFailures.run(key),
+    clearFailuresLike: (key, prefix) => clearLike.run({ key, prefix }).changes,
+    lockedUntilLike: (key, prefix, now) => lockedLike.pluck().get({ key, prefix, now }) as number,
     pruneFailures: (before) => void prune.run(before, before),
+    zaloIdsOf: (accountId) => zaloIds.pluck().all({ id: accountId }) as string[],
+    addZaloId: (accountId, zaloUserId, at) => addZaloId.run(accountId, zaloUserId, at).changes > 0,
+    removeZaloId: (accountId, zaloUserId) => removeZaloId.run(accountId, zaloUserId).changes > 0,
+    isStaffZaloId: (zaloUserId) => (isStaffZaloId.pluck().get({ id: zaloUserId }) as number) === 1,
   };
 }

@@ -1,15 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { AuditActorKind, AuditLog } from './audit-log.ts';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { accountKey, accountPrefix, createLoginThrottle, loginKeys, passwordChangeKeys } from './login-throttle.ts';
+import { staffMessage } from './staff-messages.ts';
+import { hashPassword, HasherBusyError, passwordProblem, type PasswordHasher } from './passwords.ts';
 import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAccountRow, type StaffRepository, type StaffRole } from './staff-repository.ts';
 
 // Staff accounts and logins: the rules shared by the console API and the staff:* CLIs. Every change and every
 // login attempt is written to the audit log here, so no caller can forget it.
 
-/** Failed logins in a row that lock a user name, and for how long. */
-export const LOCKOUT = { maxFailures: 5, minutes: 15 } as const;
 const TOUCH_EVERY_MS = 60_000;
+/** Zalo ids one account may register as its own (a person has a phone or two, not a list of citizens). */
+const MAX_OWN_ZALO_IDS = 5;
 const FORGET_FAILURES_AFTER_MS = 24 * 3600_000;
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
@@ -17,7 +19,7 @@ export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 export class StaffRequestError extends Error {
   override name = 'StaffRequestError';
   constructor(
-    readonly status: 400 | 403 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409 | 429 | 503,
     message: string,
   ) {
     super(message);
@@ -43,12 +45,18 @@ export interface StaffAccountView {
   createdAt: string;
   lastLoginAt: string | null;
   passwordChangedAt: string;
+  /** Until when some address (or every address) is locked out of the account after failed logins. */
+  lockedUntil: string | null;
 }
 
 export type LoginResult =
   | { ok: true; token: string; session: SessionWithAccount }
   | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; lockedUntil: number };
+  | { ok: false; reason: 'locked'; lockedUntil: number }
+  /** Too many logins of this address are being checked right now: refused before any hashing. */
+  | { ok: false; reason: 'throttled' }
+  /** The password hashing queue is full (a flood): refused before any hashing. */
+  | { ok: false; reason: 'busy' };
 
 export interface NewAccount {
   username: string;
@@ -68,6 +76,14 @@ export interface StaffService {
   authenticate(token: string): SessionWithAccount | undefined;
   logout(token: string, by: AuditActor): void;
   changeOwnPassword(accountId: number, current: string, next: string, by: AuditActor): Promise<void>;
+  /** Lifts every login lock of an account (all addresses); audited. */
+  unlock(id: number, by: AuditActor): StaffAccountView;
+  /** The Zalo user ids an account registered as its own (post previews may go only there). */
+  ownZaloIds(accountId: number): string[];
+  addOwnZaloId(accountId: number, zaloUserId: string, by: AuditActor): string[];
+  removeOwnZaloId(accountId: number, zaloUserId: string, by: AuditActor): string[];
+  /** Whether some enabled staff account registered this Zalo user id (the bearer's preview targets). */
+  isStaffZaloId(zaloUserId: string): boolean;
 }
 
 export interface StaffServiceDeps {
@@ -75,6 +91,10 @@ export interface StaffServiceDeps {
   audit: AuditLog;
   clock: Clock;
   sessionHours: number;
+  /** A session unused this long ends (besides the absolute sessionHours). */
+  idleMinutes: number;
+  /** scrypt behind a concurrency limit (its cost is injected: tests use a low one). */
+  hasher: PasswordHasher;
 }
 
 /** sha256 of a session token: what the database keeps. */
@@ -90,7 +110,7 @@ export function sameSecret(a: string, b: string): boolean {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The public shape of an account. */
-export function viewAccount(a: StaffAccountRow): StaffAccountView {
+export function viewAccount(a: StaffAccountRow, lockedUntil = 0): StaffAccountView {
   return {
     id: a.id,
     username: a.username,
@@ -101,6 +121,7 @@ export function viewAccount(a: StaffAccountRow): StaffAccountView {
     createdAt: iso(a.created_at)!,
     lastLoginAt: iso(a.last_login_at),
     passwordChangedAt: iso(a.password_changed_at)!,
+    lockedUntil: lockedUntil > 0 ? iso(lockedUntil) : null,
   };
 }
 
@@ -109,13 +130,30 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
   const now = () => deps.clock.now().getTime();
   const audit = (by: AuditActor, action: string, target?: string, detail?: Record<string, unknown>) =>
     deps.audit.append({ actor: by.name, actorKind: by.kind, role: by.role, ip: by.ip, action, target, detail }, now());
-  // A hash nobody knows the password of: checked when the user name is unknown, so both answers take as long.
+  const throttle = createLoginThrottle({ repo: deps.repo, now });
+  const idleMs = deps.idleMinutes * 60_000;
+  // A hash nobody knows the password of, at the injected cost: checked when the user name is unknown, so both
+  // answers take as long. Made once, outside the queue.
   let decoy: Promise<string> | undefined;
-  const decoyHash = () => (decoy ??= hashPassword(randomBytes(24).toString('base64url')));
+  const decoyHash = () => (decoy ??= hashPassword(randomBytes(24).toString('base64url'), deps.hasher.cost));
+  const lockOf = (username: string) => deps.repo.lockedUntilLike(accountKey(username), accountPrefix(username), now());
+  const view = (a: StaffAccountRow) => viewAccount(a, lockOf(a.username));
 
-  function checkPassword(password: string): void {
-    const problem = passwordProblem(password);
+  function checkPassword(password: string, username?: string): void {
+    const problem = passwordProblem(password, { username });
     if (problem) throw new StaffRequestError(400, problem);
+  }
+  async function checkNotPrevious(password: string, previousHash: string): Promise<void> {
+    if (await deps.hasher.verify(password, previousHash)) throw new StaffRequestError(400, staffMessage('passwordSameAsCurrent'));
+  }
+  /** Hashing refused for a full queue becomes a 503 the console can show. */
+  async function hashing<T>(job: () => Promise<T>): Promise<T> {
+    try {
+      return await job();
+    } catch (err) {
+      if (err instanceof HasherBusyError) throw new StaffRequestError(503, staffMessage('busy'));
+      throw err;
+    }
   }
   function checkZaloId(id: string | null | undefined): void {
     if (id && !/^\d{1,25}$/.test(id)) throw new StaffRequestError(400, 'zaloUserId must be a Zalo user id (digits)');
@@ -126,23 +164,25 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       const username = input.username.trim().toLowerCase();
       if (!USERNAME.test(username)) throw new StaffRequestError(400, 'username: 2-40 characters, lower-case letters, digits, dot, dash or underscore');
       if (!(STAFF_ROLES as readonly string[]).includes(input.role)) throw new StaffRequestError(400, `role must be one of ${STAFF_ROLES.join(', ')}`);
-      checkPassword(input.password);
+      checkPassword(input.password, username);
       checkZaloId(input.zaloUserId);
       if (deps.repo.byUsername(username)) throw new StaffRequestError(409, `account "${username}" already exists`);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await hashing(() => deps.hasher.hash(input.password));
       // Checked again after the (slow) hash: another request may have taken the name meanwhile.
       if (deps.repo.byUsername(username)) throw new StaffRequestError(409, `account "${username}" already exists`);
       const row = deps.repo.create({ username, role: input.role, passwordHash, displayName: input.displayName?.trim() || null, zaloUserId: input.zaloUserId || null }, now());
       audit(by, 'account.create', username, { role: input.role });
-      return viewAccount(row);
+      return view(row);
     },
 
     async setPassword(username, password, by) {
       const account = deps.repo.byUsername(username.trim().toLowerCase());
       if (!account) throw new StaffRequestError(404, `no account "${username}"`);
-      checkPassword(password);
-      deps.repo.setPassword(account.id, await hashPassword(password), now());
-      deps.repo.clearFailures(account.username);
+      checkPassword(password, account.username);
+      await hashing(() => checkNotPrevious(password, account.password_hash));
+      deps.repo.setPassword(account.id, await hashing(() => deps.hasher.hash(password)), now());
+      // A reset by an admin also lifts the lock-out (the usual reason for asking).
+      deps.repo.clearFailuresLike(accountKey(account.username), accountPrefix(account.username));
       audit(by, 'account.password', account.username);
     },
 
@@ -161,30 +201,41 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       if (change.displayName !== undefined) changed.displayName = true;
       if (change.zaloUserId !== undefined) changed.zaloUserId = true;
       audit(by, 'account.update', before.username, changed);
-      return viewAccount(after);
+      return view(after);
     },
 
-    list: () => deps.repo.list().map(viewAccount),
+    list: () => deps.repo.list().map(view),
 
     async login(rawUsername, password, meta) {
       const username = rawUsername.trim().toLowerCase().slice(0, 100);
-      const at = now();
+      const address = meta.ip ?? 'unknown';
       const by: AuditActor = { name: username || '(empty)', kind: 'anonymous', ip: meta.ip };
-      const failures = deps.repo.failures(username);
-      if (failures && failures.lockedUntil > at) {
-        audit(by, 'login.locked', username, { lockedUntil: iso(failures.lockedUntil) });
-        return { ok: false, reason: 'locked', lockedUntil: failures.lockedUntil };
+      // A flood is refused before anything is counted or hashed; not audited (that would let it fill the log).
+      if (!deps.hasher.hasRoom()) return { ok: false, reason: 'busy' };
+      const taken = throttle.take(loginKeys(username, address), address, now());
+      if (!taken.ok) {
+        if (taken.reason === 'throttled') return taken;
+        audit(by, 'login.locked', username, { lockedUntil: iso(taken.lockedUntil) });
+        return taken;
       }
+      const { attempt } = taken;
       const account = deps.repo.byUsername(username);
-      const matches = await verifyPassword(password, account?.password_hash ?? (await decoyHash()));
+      let matches: boolean;
+      try {
+        matches = await deps.hasher.verify(password, account?.password_hash ?? (await decoyHash()));
+      } catch (err) {
+        attempt.abandon();
+        if (err instanceof HasherBusyError) return { ok: false, reason: 'busy' };
+        throw err;
+      }
       if (!account || !matches || account.disabled === 1) {
-        const after = deps.repo.recordFailure(username, now(), LOCKOUT.maxFailures, now() + LOCKOUT.minutes * 60_000);
+        const after = attempt.failed();
         deps.repo.pruneFailures(now() - FORGET_FAILURES_AFTER_MS);
         const locked = after.lockedUntil > now();
         audit(by, 'login.failure', username, locked ? { lockedUntil: iso(after.lockedUntil) } : { failures: after.failures });
         return locked ? { ok: false, reason: 'locked', lockedUntil: after.lockedUntil } : { ok: false, reason: 'invalid' };
       }
-      deps.repo.clearFailures(username);
+      attempt.succeeded([loginKeys(username, address)[0]!.key, accountKey(username)]);
       deps.repo.deleteExpiredSessions(now());
       const token = randomBytes(32).toString('base64url');
       const start = now();
@@ -198,7 +249,14 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       const idHash = hashToken(token);
       const at = now();
       const session = deps.repo.session(idHash, at);
-      if (session && at - session.lastSeenAt > TOUCH_EVERY_MS) deps.repo.touchSession(idHash, at);
+      if (!session) return undefined;
+      // Idle timeout: a console left open on a shared desk ends on its own. Activity is noted once a minute, so the
+      // timeout is exact to within that minute.
+      if (at - session.lastSeenAt > idleMs) {
+        deps.repo.deleteSession(idHash);
+        return undefined;
+      }
+      if (at - session.lastSeenAt > TOUCH_EVERY_MS) deps.repo.touchSession(idHash, at);
       return session;
     },
 
@@ -210,11 +268,59 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
     async changeOwnPassword(accountId, current, next, by) {
       const account = deps.repo.byId(accountId);
       if (!account) throw new StaffRequestError(404, 'account not found');
-      if (!(await verifyPassword(current, account.password_hash))) throw new StaffRequestError(403, 'the current password is wrong');
-      checkPassword(next);
+      // The current-password check is a password guess too (a stolen session must not brute-force it): counted first.
+      const address = by.ip ?? 'unknown';
+      const taken = throttle.take(passwordChangeKeys(accountId), address, now());
+      if (!taken.ok) {
+        if (taken.reason === 'locked') audit(by, 'account.password.locked', account.username, { lockedUntil: iso(taken.lockedUntil) });
+        throw new StaffRequestError(429, staffMessage('passwordChangeLocked', { minutes: Math.max(1, Math.ceil(((taken.reason === 'locked' ? taken.lockedUntil : now()) - now()) / 60_000)) }));
+      }
+      let matches: boolean;
+      try {
+        matches = await hashing(() => deps.hasher.verify(current, account.password_hash));
+      } catch (err) {
+        taken.attempt.abandon();
+        throw err;
+      }
+      if (!matches) {
+        const after = taken.attempt.failed();
+        audit(by, 'account.password.failure', account.username, after.lockedUntil > now() ? { lockedUntil: iso(after.lockedUntil) } : { failures: after.failures });
+        throw new StaffRequestError(403, 'the current password is wrong');
+      }
+      taken.attempt.succeeded([passwordChangeKeys(accountId)[0]!.key]);
+      checkPassword(next, account.username);
+      await hashing(() => checkNotPrevious(next, account.password_hash));
       // Every session ends, this one included: the console asks to log in again with the new password.
-      deps.repo.setPassword(account.id, await hashPassword(next), now());
+      deps.repo.setPassword(account.id, await hashing(() => deps.hasher.hash(next)), now());
       audit(by, 'account.password', account.username, { own: true });
     },
+
+    unlock(id, by) {
+      const account = deps.repo.byId(id);
+      if (!account) throw new StaffRequestError(404, `no account ${id}`);
+      const cleared = deps.repo.clearFailuresLike(accountKey(account.username), accountPrefix(account.username));
+      audit(by, 'account.unlock', account.username, { cleared });
+      return view(account);
+    },
+
+    ownZaloIds: (accountId) => deps.repo.zaloIdsOf(accountId),
+
+    addOwnZaloId(accountId, zaloUserId, by) {
+      const account = deps.repo.byId(accountId);
+      if (!account) throw new StaffRequestError(404, 'account not found');
+      if (!/^\d{1,25}$/.test(zaloUserId)) throw new StaffRequestError(400, staffMessage('zaloIdDigits'));
+      if (deps.repo.zaloIdsOf(accountId).length >= MAX_OWN_ZALO_IDS) throw new StaffRequestError(409, staffMessage('zaloIdLimit', { max: MAX_OWN_ZALO_IDS }));
+      if (deps.repo.addZaloId(accountId, zaloUserId, now())) audit(by, 'account.zalo.add', account.username, { zaloUserId });
+      return deps.repo.zaloIdsOf(accountId);
+    },
+
+    removeOwnZaloId(accountId, zaloUserId, by) {
+      const account = deps.repo.byId(accountId);
+      if (!account) throw new StaffRequestError(404, 'account not found');
+      if (deps.repo.removeZaloId(accountId, zaloUserId)) audit(by, 'account.zalo.remove', account.username, { zaloUserId });
+      return deps.repo.zaloIdsOf(accountId);
+    },
+
+    isStaffZaloId: (zaloUserId) => deps.repo.isStaffZaloId(zaloUserId),
   };
 }

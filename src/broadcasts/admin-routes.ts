@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { FollowerRepository } from '../followers/follower-repository.ts';
 import type { FollowerSyncResult } from '../followers/follower-sync.ts';
+import { staffMessage } from '../admin/staff-messages.ts';
 import { CS_WINDOW_MS } from './broadcast-sender.ts';
 import { POST_STATUSES } from './post-repository.ts';
 import { PostRequestError, type PostService } from './post-service.ts';
@@ -137,6 +138,12 @@ export function createBroadcastAdminRouter(deps: BroadcastAdminDeps): Router {
       if (id === undefined) return;
       const body = parse(previewBody, req.body, res);
       if (!body) return;
+      // A preview is a message from the OA to one person: only to the sender's own Zalo ids, or an editor could
+      // message any citizen in the OA's name. The staff guard audits this refusal (access.denied).
+      if (!req.actor?.mayPreviewTo?.(body.userId)) {
+        res.status(403).json({ error: staffMessage('previewNotOwnId') });
+        return;
+      }
       const result = await deps.service.preview(id, body.userId, actorOf(req));
       res.json({ sent: true, userId: body.userId, messageIds: result.messageIds });
     }),

@@ -335,4 +335,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
   `,
+  // 8 (H2 staff hardening — a separate entry so renumbering, if another branch also took 8, is this one line):
+  // login throttling keyed by (account, address), by address and by account instead of by user name alone (a
+  // stranger could lock anyone out), and the Zalo ids staff register as their own (the only preview targets).
+  `
+  CREATE TABLE staff_login_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL DEFAULT 0
+  );
+  DROP TABLE staff_login_failures;
+
+  CREATE TABLE staff_zalo_ids (
+    account_id INTEGER NOT NULL REFERENCES staff_accounts(id) ON DELETE CASCADE,
+    zalo_user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, zalo_user_id)
+  );
+  CREATE INDEX staff_zalo_ids_user ON staff_zalo_ids(zalo_user_id);
+  `,
 ];

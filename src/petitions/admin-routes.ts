@@ -141,7 +141,9 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
   router.patch('/petitions/:code', (req, res) => {
     const body = patchBody.safeParse(req.body ?? {});
     if (!body.success) return badRequest(res, body.error);
-    const actor = body.data.actor ?? req.actor?.name ?? 'staff';
+    // The history names who is authenticated (a staff member, or "admin-token" for the bearer), never a name the
+    // caller writes into the body: `actor` is still accepted for old scripts, and ignored.
+    const actor = req.actor?.name ?? 'staff';
     const result = deps.service.changeStatus(req.params.code.toUpperCase(), { ...body.data, actor });
     if (!result.ok) {
       const status = result.error === 'not_found' ? 404 : result.error === 'invalid_transition' ? 409 : 400;

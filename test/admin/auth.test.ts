@@ -114,7 +114,8 @@ describe('login and session', () => {
 
   it('a session expires after STAFF_SESSION_HOURS', async () => {
     const clock = createFakeClock('2026-03-10T02:00:00Z');
-    tb = await startConsoleBot({ clock, env: { STAFF_SESSION_HOURS: '2' } });
+    // The idle timeout (default 30 minutes) is set longer here: this is about the absolute lifetime.
+    tb = await startConsoleBot({ clock, env: { STAFF_SESSION_HOURS: '2', STAFF_IDLE_MINUTES: '180' } });
     await addAccount(tb, 'an.nv', 'viewer');
     const me = await loginAs(tb, 'an.nv');
     clock.advance(2 * 3600_000 - 1000);

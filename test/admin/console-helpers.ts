@@ -4,13 +4,16 @@ import { startTestBot, type TestBot, type TestBotOptions } from '../helpers/bot.
 
 // Shared by the staff console's API and browser tests: a bot with accounts, logins as a browser would do them.
 
-export const ADMIN_TOKEN = 'console-admin-token-0123456789';
+export const ADMIN_TOKEN = 'console-admin-token-0123456789abcdef';
 export const PASSWORD = 'mat-khau-thu-nghiem-01';
+/** A low scrypt cost for tests (production's is 2^15): hashing is what made the auth tests slow. */
+export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 } as const;
 
 /** The real server (live mode, fake Zalo), with broadcasts that never tick by themselves and no quiet hours. */
 export function startConsoleBot(options: TestBotOptions = {}): Promise<TestBot> {
   return startTestBot({
     outboxPollMs: 10,
+    passwordCost: TEST_PASSWORD_COST,
     ...options,
     env: { ADMIN_TOKEN, BROADCAST_TICK: '0 0 1 1 *', BROADCAST_QUIET_HOURS: 'off', ...options.env },
   });
@@ -34,11 +37,14 @@ export interface LoginAnswer {
   client: StaffClient | undefined;
 }
 
-/** POST /admin/api/session as the login page does. */
-export async function login(tb: TestBot, username: string, password = PASSWORD): Promise<LoginAnswer> {
+/**
+ * POST /admin/api/session as the login page does; `from` is the client address as nginx would pass it
+ * (X-Forwarded-For, trusted from loopback), so tests can log in "from" several places.
+ */
+export async function login(tb: TestBot, username: string, password = PASSWORD, from?: string): Promise<LoginAnswer> {
   const res = await fetch(`${tb.bot.url}/admin/api/session`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(from ? { 'x-forwarded-for': from } : {}) },
     body: JSON.stringify({ username, password }),
   });
   const json = (await res.json()) as Record<string, unknown>;

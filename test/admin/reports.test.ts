@@ -34,7 +34,8 @@ describe('reporting periods', () => {
 describe('dashboard, content and reports', () => {
   async function seed() {
     const clock = createFakeClock('2026-05-20T03:00:00Z'); // Wednesday 10:00 in Cần Thơ
-    tb = await startConsoleBot({ clock });
+    // The clock jumps hours between calls: an idle timeout longer than that (this is not about sessions).
+    tb = await startConsoleBot({ clock, env: { STAFF_IDLE_MINUTES: '1440' } });
     await addAccount(tb, 'xem.bc', 'viewer');
     const me = await loginAs(tb, 'xem.bc');
     const an = citizen(tb, '8001');

@@ -79,7 +79,7 @@ describe('staff CLIs', () => {
     expect((await staff(['add', '--username', 'x.y', '--role', 'boss', '--password', 'mat-khau-cli-dai'])).code).toBe(2);
     const short = await staff(['add', '--username', 'ngan', '--role', 'viewer', '--password', 'ngan']);
     expect(short.code).toBe(1);
-    expect(short.stderr).toMatch(/at least 10 characters/);
+    expect(short.stderr).toMatch(/ít nhất 12 ký tự/);
     const dup = await staff(['add', '--username', 'an.nv', '--role', 'viewer', '--password', 'mat-khau-cli-dai']);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/already exists/);

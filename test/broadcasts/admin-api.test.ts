@@ -144,6 +144,10 @@ describe('posts life cycle through the API', () => {
 
   it('preview sends the post to that one user only; Zalo\'s refusal comes back as 422', async () => {
     const { bot, fake } = await start('2025-03-10T08:00:00+07:00', { outOfWindow: new Set(['8419999999999999999']) });
+    // Previews go only to Zalo ids staff registered as their own (the bearer: any staff account's).
+    for (const [username, zaloUserId] of [['bt.pv01', '8410000000000000777'], ['bt.pv02', '8419999999999999999']] as const) {
+      await bot.staffConsole.staff.create({ username, role: 'editor', password: 'mat-khau-thu-nghiem-01', zaloUserId }, { name: 'test-setup', kind: 'cli' });
+    }
     const id = (await api('POST', '/posts', { ...valid, linkUrl: 'https://dichvucong.gov.vn' })).json.id as number;
     const res = await api('POST', `/posts/${id}/preview`, { userId: '8410000000000000777' });
     expect(res.status).toBe(200);

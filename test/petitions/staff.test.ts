@@ -10,7 +10,7 @@ import type { NewPetition } from '../../src/petitions/petition-repository.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
 import { citizen, last } from './chat.ts';
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
 let tb: TestBot | undefined;
 afterEach(async () => {
   await tb?.stop();
@@ -87,7 +87,8 @@ describe('staff petition API', () => {
     const detail = (await api('GET', `/petitions/${code}`)).body;
     expect(detail.history.map((h: { from: string; to: string; actor: string }) => `${h.actor}:${h.from}->${h.to}`)).toEqual([
       'citizen:null->received',
-      'can-bo-a:received->processing',
+      // A bearer caller cannot name someone else in the history: the body's actor is ignored.
+      'admin-token:received->processing',
       'admin-token:processing->answered',
     ]);
     expect(detail).toMatchObject({ status: 'answered', publicReply: expect.stringMatching(/^Phường đã trả/), phone: '+84912345678' });

@@ -3,7 +3,7 @@ import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { citizen, last } from '../petitions/chat.ts';
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
 let tb: TestBot | undefined;
 afterEach(async () => {
   await tb?.stop();

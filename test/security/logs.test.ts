@@ -19,7 +19,7 @@ describe('logs', () => {
         done();
       },
     });
-    const ADMIN_TOKEN = 'admin-token-never-logged-123';
+    const ADMIN_TOKEN = 'admin-token-never-logged-0123456789';
     tb = await startTestBot({ logger: createLogger('trace', sink), outboxPollMs: 10, env: { ADMIN_TOKEN, LOG_LEVEL: 'trace' } });
     // The fake Zalo has rotated the token: the bot's first call gets -216 and refreshes.
     tb.fake!.state.accessToken = 'rotated-access-token-xyz';

@@ -13,6 +13,7 @@ import { renderReports } from './pages/reports.js';
 import { renderAudit } from './pages/audit.js';
 import { renderAccounts } from './pages/accounts.js';
 import { openPasswordDialog } from './pages/password.js';
+import { openZaloIdsDialog } from './pages/my-zalo-ids.js';
 
 const ALL = ['admin', 'editor', 'handler', 'viewer'];
 const PETITIONS = ['admin', 'handler', 'viewer'];
@@ -105,6 +106,7 @@ function buildShell(session) {
       'div',
       { class: 'user' },
       h('span', { class: 'who', 'data-testid': 'current-user' }, `${who} · ${label(ROLE_LABELS, role)}`),
+      session.user.kind === 'staff' ? h('button', { type: 'button', class: 'link', onClick: () => openZaloIdsDialog(ctx) }, 'Zalo của tôi') : null,
       session.user.kind === 'staff' ? h('button', { type: 'button', class: 'link', onClick: () => openPasswordDialog(ctx) }, 'Đổi mật khẩu') : null,
       h('button', { type: 'button', class: 'secondary', onClick: logout }, 'Đăng xuất'),
     ),

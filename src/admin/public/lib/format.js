@@ -69,6 +69,11 @@ export const AUDIT_ACTION = {
   'account.create': 'Tạo tài khoản',
   'account.update': 'Sửa tài khoản',
   'account.password': 'Đổi mật khẩu',
+  'account.password.failure': 'Đổi mật khẩu: sai mật khẩu hiện tại',
+  'account.password.locked': 'Đổi mật khẩu khi đang bị khóa',
+  'account.unlock': 'Mở khóa đăng nhập',
+  'account.zalo.add': 'Đăng ký Zalo user id của mình',
+  'account.zalo.remove': 'Xóa Zalo user id của mình',
   'access.denied': 'Bị từ chối (không đủ quyền)',
 };
 

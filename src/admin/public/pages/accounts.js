@@ -31,6 +31,17 @@ export async function renderAccounts(ctx, view) {
         fail(err);
       }
     });
+    // Locked out after failed logins (from some address, or everywhere): the admin lifts it here.
+    const unlock = a.lockedUntil ? h('button', { type: 'button', class: 'secondary' }, 'Mở khóa đăng nhập') : null;
+    unlock?.addEventListener('click', async () => {
+      try {
+        await ctx.api.post(`/staff/${a.id}/unlock`);
+        ctx.toast(`Đã mở khóa đăng nhập cho ${a.username}.`);
+        await reload();
+      } catch (err) {
+        fail(err);
+      }
+    });
     const reset = h('button', { type: 'button', class: 'link' }, 'Đặt lại mật khẩu');
     reset.addEventListener('click', () => resetDialog(ctx, a));
     return h(
@@ -39,16 +50,16 @@ export async function renderAccounts(ctx, view) {
       h('td', null, h('strong', null, a.username), a.displayName ? [h('br'), a.displayName] : null),
       h('td', null, role),
       h('td', null, zalo),
-      h('td', null, a.disabled ? 'Đã khóa' : 'Hoạt động'),
+      h('td', null, a.disabled ? 'Đã khóa' : a.lockedUntil ? `Tạm khóa đăng nhập đến ${dateTime(a.lockedUntil, ctx.tz)}` : 'Hoạt động'),
       h('td', null, dateTime(a.lastLoginAt, ctx.tz)),
-      h('td', { class: 'actions' }, save, toggle, reset),
+      h('td', { class: 'actions' }, save, toggle, unlock, reset),
     );
   });
 
   const username = h('input', { required: true, maxlength: 40, pattern: '[a-z0-9][a-z0-9._\\-]{1,39}', placeholder: 'vd: an.nv' });
   const displayName = h('input', { maxlength: 100 });
   const role = select(null, roleOptions, 'viewer');
-  const password = h('input', { type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
+  const password = h('input', { type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
   const zalo = h('input', { inputmode: 'numeric' });
   const create = h(
     'form',
@@ -68,7 +79,7 @@ export async function renderAccounts(ctx, view) {
     field('Tên đăng nhập', username, 'chữ thường, số, dấu chấm, gạch'),
     field('Họ tên', displayName),
     field('Vai trò', role),
-    field('Mật khẩu (ít nhất 10 ký tự)', password),
+    field('Mật khẩu (ít nhất 12 ký tự)', password),
     field('Zalo id (để gửi thử bài)', zalo),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Tạo tài khoản')),
   );
@@ -93,7 +104,7 @@ export async function renderAccounts(ctx, view) {
 }
 
 function resetDialog(ctx, account) {
-  const password = h('input', { type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
+  const password = h('input', { type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
   const error = h('p', { class: 'error', role: 'alert' });
   const dialog = h('dialog', { class: 'dialog' });
   const close = () => {
@@ -116,7 +127,7 @@ function resetDialog(ctx, account) {
         },
       },
       h('h2', null, `Đặt lại mật khẩu: ${account.username}`),
-      field('Mật khẩu mới (ít nhất 10 ký tự)', password),
+      field('Mật khẩu mới (ít nhất 12 ký tự)', password),
       error,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Hủy'), h('button', { type: 'submit' }, 'Đặt lại')),
     ),

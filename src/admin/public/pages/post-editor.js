@@ -206,7 +206,7 @@ function postForm(ctx, post, offset) {
 }
 
 function previewForm(ctx, post) {
-  const userId = h('input', { name: 'userId', inputmode: 'numeric', pattern: '\\d{1,25}', value: ctx.session.user.zaloUserId ?? '', placeholder: 'Zalo user id của cán bộ', required: true });
+  const userId = h('input', { name: 'userId', inputmode: 'numeric', pattern: '\\d{1,25}', value: ctx.session.user.zaloUserIds?.[0] ?? ctx.session.user.zaloUserId ?? '', placeholder: 'Zalo user id của bạn (mục Zalo của tôi)', required: true });
   const button = h('button', { type: 'submit', class: 'secondary' }, 'Gửi thử');
   return h(
     'form',
