@@ -59,6 +59,10 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     return into ? { p: into, mergedFrom: p } : { p, mergedFrom: undefined };
   }
 
+  /** What the answer is about: the procedure asked for (merged) first, then the one answering it. */
+  const refs = (p: Procedure, mergedFrom: Procedure | undefined, score: number): ProcedureRef[] =>
+    mergedFrom ? [ref(mergedFrom, score), ref(p, score)] : [ref(p, score)];
+
   /** "«Cấp đổi thẻ căn cước» is now part of this procedure (QĐ 5230…)", in front of the answer. */
   function withMergedNote(ctx: BotContext, reply: OutgoingMessage, from: Procedure | undefined): OutgoingMessage {
     if (!from || reply.kind !== 'text') return reply;
@@ -76,7 +80,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const replies: OutgoingMessage[] = [withMergedNote(ctx, formatAnswer(ctx.t, p, today(ctx), ctx.language), mergedFrom)];
     if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p, ctx.language));
     if (aspect === 'legal') replies.push(formatLegal(ctx.t, p, ctx.language));
-    return { replies, intent: 'procedure', procedures: [ref(p, score)] };
+    return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, score) };
   }
 
   function aspectAnswer(ctx: BotContext, asked: Procedure, aspect: Aspect): Outcome {
@@ -94,7 +98,7 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
             : aspect === 'where'
               ? formatAnswer(ctx.t, p, today(ctx), l)
               : formatFeesAndTime(ctx.t, p, today(ctx), l);
-    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: [ref(p, 0)] };
+    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: refs(p, mergedFrom, 0) };
   }
 
   function clarify(ctx: BotContext, hits: SearchHit[]): Outcome {
