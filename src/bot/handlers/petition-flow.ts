@@ -20,8 +20,9 @@ const MAX_CONTENT = 2000;
 // them once built a 20.8 MB draft and exhausted the production heap). Nothing beyond these is ever stored.
 export const MAX_IMAGES = 10;
 const MAX_IMAGE_URL = 2000;
-// Only short messages can be a cancel word or an answer to a button question: longer ones are not folded.
+// Only a short message can be a cancel word; longer ones are not folded (a ~1 MB text would be, whole).
 const MAX_COMMAND_CHARS = 60;
+const MAX_FOLDED_CHARS = 200;
 
 /** The first `max` characters of `s`, never ending inside a surrogate pair. */
 function cut(s: string, max: number): string {
@@ -259,7 +260,8 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
   function onText(ctx: BotContext, d: PetitionDraft): Outcome {
     const t = ctx.t;
     const typed = ctx.text.trim();
-    const folded = typed.length <= MAX_COMMAND_CHARS ? normalizeText(typed) : '';
+    // Answers to the button questions are short ("đồng ý", "phản ánh …"): only the start of a long text is folded.
+    const folded = normalizeText(cut(typed, MAX_FOLDED_CHARS));
     switch (d.step) {
       case 'consent':
         if (YES.has(folded)) return onCommand(ctx, d, 'consent:yes');
