@@ -58,6 +58,9 @@ export interface Understander {
 const MIN_SCORE = 20;
 const CLOSE_RATIO = 0.85;
 const MAX_CHOICES = 3;
+// Only the start of a long message is read: a question fits in far less, a petition part is capped at 2,000
+// characters anyway, and a ~1 MB text (the webhook's limit) would otherwise be folded and searched whole.
+export const MAX_UNDERSTOOD_CHARS = 2000;
 
 const PETITION_CODE = /\bpa ?(\d{4}) ?(\d{1,6})\b/;
 
@@ -92,7 +95,7 @@ export function detectAspect(query: PreparedQuery, lexicon: Lexicon): Aspect | u
 export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Understander {
   return {
     understand(text) {
-      const query = prepareQuery(text, lexicon);
+      const query = prepareQuery(text.length > MAX_UNDERSTOOD_CHARS ? text.slice(0, MAX_UNDERSTOOD_CHARS) : text, lexicon);
       const base: Understanding = {
         intent: 'unknown',
         query,

@@ -335,8 +335,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
   `,
-  // 8 (H2 staff hardening — a separate entry so renumbering, if another branch also took 8, is this one line):
-  // login throttling keyed by (account, address), by address and by account instead of by user name alone (a
+
+  // 8: login throttling keyed by (account, address), by address and by account instead of by user name alone (a
   // stranger could lock anyone out), and the Zalo ids staff register as their own (the only preview targets).
   `
   CREATE TABLE staff_login_throttle (
@@ -354,5 +354,16 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (account_id, zalo_user_id)
   );
   CREATE INDEX staff_zalo_ids_user ON staff_zalo_ids(zalo_user_id);
+  `,
+
+  // 9: erasure masks phone/CCCD/email numbers that staff quoted in history notes and replies. History stays append-only for live petitions; once a petition is
+  // anonymised, only its lines' note and reply may change (to their masked text), nothing else about them.
+  `
+  DROP TRIGGER petition_history_no_update;
+  CREATE TRIGGER petition_history_no_update BEFORE UPDATE ON petition_history
+    WHEN NEW.id IS NOT OLD.id OR NEW.petition_id IS NOT OLD.petition_id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+      OR NEW.from_status IS NOT OLD.from_status OR NEW.to_status IS NOT OLD.to_status
+      OR (SELECT anonymized_at FROM petitions WHERE id = OLD.petition_id) IS NULL
+    BEGIN SELECT RAISE(ABORT, 'petition history is append-only'); END;
   `,
 ];

@@ -65,6 +65,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     db: deps.db,
     flows,
     index: procedures.index,
+    words: procedures.lexicon.replies,
     outbox: deps.outbox,
     users: deps.users,
     onEnqueued: deps.onEnqueued,

@@ -12,6 +12,7 @@ import type { ProcedureIndex } from '../procedures/search.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import type { Translate } from '../i18n/index.ts';
+import type { WholeMessageReplies } from '../text/lexicon.ts';
 import type { FeatureParts } from './feature.ts';
 
 export interface PetitionsFeature extends FeatureParts {
@@ -24,6 +25,7 @@ export interface PetitionsFeatureDeps {
   db: Db;
   flows: FlowStore;
   index: ProcedureIndex;
+  words: WholeMessageReplies;
   outbox: OutboxRepository;
   users: UserRepository;
   onEnqueued: () => void;
@@ -57,7 +59,7 @@ export function createPetitionsFeature(deps: PetitionsFeatureDeps): PetitionsFea
     erasers: [],
     afterAnswer: deps.afterAnswer,
   });
-  const handlers = createPetitionFlow({ flows: deps.flows, service, index: deps.index, timeZone: deps.timeZone, retentionDays: deps.retentionDays, unitName: deps.unitName });
+  const handlers = createPetitionFlow({ flows: deps.flows, service, index: deps.index, words: deps.words, timeZone: deps.timeZone, retentionDays: deps.retentionDays, unitName: deps.unitName });
   return {
     name: 'petitions',
     service,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { ProcedureIndex } from '../procedures/search.ts';
 import { zonedTimeToEpoch } from '../time.ts';
-import { maskName, maskPhone } from './contact.ts';
+import { maskKnownPersonal, maskName, maskPhone } from './contact.ts';
 import { writeExport } from './petition-export.ts';
 import { PETITION_STATUSES, type PetitionFilter, type PetitionRepository, type PetitionRow } from './petition-repository.ts';
 import type { PetitionService } from './petition-service.ts';
@@ -49,6 +49,11 @@ export function dayRange(from: string | undefined, to: string | undefined, timeZ
   return { ...(from ? { from: epoch(from) } : {}), ...(to ? { to: epoch(to, 1) - 1 } : {}) };
 }
 
+// Handlers and admins work with personal data (access-policy.ts); a viewer's search must not reveal any.
+const seesPersonalData = (req: Request) => req.actor?.role === 'admin' || req.actor?.role === 'handler';
+// Masked first, then cut: a number cut in half would otherwise escape the mask.
+const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
+
 function badRequest(res: Response, error: z.ZodError): void {
   res.status(400).json({ error: 'invalid request', details: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
 }
@@ -57,11 +62,13 @@ function badRequest(res: Response, error: z.ZodError): void {
 export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
   const router = express.Router();
   const procedureTitle = (id: string | null) => (id ? (deps.index.get(id)?.title ?? id) : '');
-  const toFilter = (q: z.infer<typeof filterQuery>): PetitionFilter => ({
+  const toFilter = (q: z.infer<typeof filterQuery>, req: Request): PetitionFilter => ({
     ...(q.status ? { status: q.status } : {}),
-    ...(q.q ? { q: q.q } : {}),
+    ...(q.q ? { q: q.q, maskedSearch: !seesPersonalData(req) } : {}),
     ...dayRange(q.from, q.to, deps.timeZone),
   });
+  // The list is a masked view for everyone (names and phones are masked there): so is the text in it.
+  const maskedContent = (p: PetitionRow) => maskKnownPersonal(p.content, { name: p.name, address: p.address });
   const summary = (p: PetitionRow) => ({
     code: p.code,
     receivedAt: new Date(p.created_at).toISOString(),
@@ -69,7 +76,7 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
     topic: p.topic,
     procedureId: p.procedure_id,
     procedureTitle: procedureTitle(p.procedure_id) || null,
-    content: p.content.length > 200 ? `${p.content.slice(0, 200)}…` : p.content,
+    content: truncate(maskedContent(p), 200),
     language: p.language,
     needsTranslation: p.needs_translation === 1,
     name: maskName(p.name),
@@ -81,7 +88,7 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
   router.get('/petitions', (req, res) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) return badRequest(res, q.error);
-    const { rows, total } = deps.repo.list(toFilter(q.data), PAGE_SIZE, (q.data.page - 1) * PAGE_SIZE);
+    const { rows, total } = deps.repo.list(toFilter(q.data, req), PAGE_SIZE, (q.data.page - 1) * PAGE_SIZE);
     res.json({ items: rows.map(summary), page: q.data.page, pageSize: PAGE_SIZE, total });
   });
 
@@ -94,7 +101,7 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
     res.setHeader('content-disposition', `attachment; filename="${name}"`);
     let rows = 0;
     try {
-      rows = await writeExport(deps.repo.iterate(toFilter(q.data)), res, {
+      rows = await writeExport(deps.repo.iterate(toFilter(q.data, req)), res, {
         format,
         includePii,
         timeZone: deps.timeZone,

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Translate } from '../i18n/index.ts';
 import { formatLocalDateTime, localParts } from '../time.ts';
-import { maskName, maskPhone } from './contact.ts';
+import { maskKnownPersonal, maskName, maskPhone } from './contact.ts';
 import type { PetitionRow } from './petition-repository.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -48,28 +48,34 @@ function labels(o: ExportOptions) {
 
 /** One petition as export cells (dates as epoch ms, formatted by each writer). */
 function cells(p: PetitionRow, o: ExportOptions, label: (key: string) => string): Record<Column, string | number | null> {
+  // Without personal data, numbers, addresses and the name typed into the text or quoted in the reply are masked too.
+  const free = (text: string) => (o.includePii ? text : maskKnownPersonal(text, { name: p.name, address: p.address }));
   return {
     code: p.code,
     receivedAt: p.created_at,
     kind: label(`petition.kind.${p.kind}`),
     topic: label(`petition.topic.${p.topic}`),
     procedure: o.procedureTitle(p.procedure_id),
-    content: p.needs_translation ? `[${label('petition.export.needsTranslation')}] ${p.content}` : p.content,
+    content: p.needs_translation ? `[${label('petition.export.needsTranslation')}] ${free(p.content)}` : free(p.content),
     name: o.includePii ? (p.name ?? '') : maskName(p.name),
     phone: o.includePii ? (p.phone ?? '') : maskPhone(p.phone),
     address: o.includePii ? (p.address ?? '') : p.address ? '***' : '',
     status: label(`petition.status.${p.status}`),
     handledAt: p.status === 'received' ? null : (p.closed_at ?? p.updated_at),
-    reply: p.public_reply ?? '',
+    reply: free(p.public_reply ?? ''),
   };
 }
 
+// OWASP's CSV injection rule: = + - @ first, or a tab, CR or LF first. Spreadsheets skip leading blanks
+// before reading a formula, so " =cmd|…" counts too. Phones start with "+" and are neutralised like the rest.
+const FORMULA_START = /^(?:\s*[=+\-@]|[ \u00a0]*[\t\r\n])/;
+
 /**
- * A CSV cell: formulas neutralised (a leading = + - @ tab or CR gets an apostrophe, so Excel shows text),
- * then RFC 4180 quoting when the value holds a quote, comma or line break.
+ * A CSV cell: formulas neutralised (an apostrophe in front, so Excel shows text), then RFC 4180 quoting when the
+ * value holds a quote, comma or line break.
  */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

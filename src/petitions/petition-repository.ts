@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.ts';
+import { maskKnownPersonal } from './contact.ts';
 
 export const PETITION_STATUSES = ['received', 'processing', 'answered', 'forwarded', 'rejected'] as const;
 export type PetitionStatus = (typeof PETITION_STATUSES)[number];
@@ -62,6 +63,11 @@ export interface PetitionFilter {
   from?: number;
   to?: number;
   q?: string;
+  /**
+   * For staff who may not see personal data (viewers): `q` matches the code, the topic, the procedure and the
+   * masked text only, never the name, phone or a number typed in the text (a hit would confirm it).
+   */
+  maskedSearch?: boolean;
 }
 
 export interface PetitionRepository {
@@ -106,14 +112,26 @@ function where(filter: PetitionFilter): { sql: string; params: unknown[] } {
   if (filter.q) {
     // LIKE with escaped wildcards: the search text is the staff member's, never SQL.
     const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    parts.push("(code LIKE ? ESCAPE '\\' OR content LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')");
-    params.push(like, like, like);
+    if (filter.maskedSearch) {
+      parts.push(
+        "(code LIKE ? ESCAPE '\\' OR topic LIKE ? ESCAPE '\\' OR procedure_id LIKE ? ESCAPE '\\' OR mask_known_personal(content, name, address) LIKE ? ESCAPE '\\')",
+      );
+      params.push(like, like, like, like);
+    } else {
+      parts.push("(code LIKE ? ESCAPE '\\' OR content LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')");
+      params.push(like, like, like);
+    }
   }
   return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
 /** SQLite petitions, attachments, history and the per-year code sequence. */
 export function createPetitionRepository(db: Db): PetitionRepository {
+  // The masking rule is JavaScript (one pure function, property-tested): SQL calls it for viewers' searches and
+  // for erasure, so the stored text is masked exactly as the masked views show it.
+  db.function('mask_known_personal', { deterministic: true }, (text: unknown, name: unknown, address: unknown) =>
+    typeof text === 'string' ? maskKnownPersonal(text, { name: typeof name === 'string' ? name : null, address: typeof address === 'string' ? address : null }) : text,
+  );
   const nextSeq = db.prepare(
     `INSERT INTO petition_sequences (year, last) VALUES (?, 1)
      ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last`,
@@ -137,11 +155,21 @@ export function createPetitionRepository(db: Db): PetitionRepository {
     `UPDATE petitions SET status = @status, public_reply = coalesce(@reply, public_reply), updated_at = @now,
        closed_at = CASE WHEN @closed THEN coalesce(closed_at, @now) ELSE NULL END WHERE id = @id`,
   );
-  const eraseFields = `name = NULL, phone = NULL, address = NULL, user_id = NULL, anonymized_at = @now, updated_at = @now`;
+  // Free text goes with the fields: numbers, addresses and the citizen's own name typed into it are masked
+  // (computed from the old name and address before they are cleared: SET reads the row as it was).
+  const eraseFields = `content = mask_known_personal(content, name, address), public_reply = mask_known_personal(public_reply, name, address),
+    name = NULL, phone = NULL, address = NULL, user_id = NULL, anonymized_at = @now, updated_at = @now`;
   const closedBefore = db.prepare(`SELECT id FROM petitions WHERE closed_at IS NOT NULL AND closed_at < ? AND anonymized_at IS NULL`).pluck();
   const eraseById = db.prepare(`UPDATE petitions SET ${eraseFields} WHERE id = @id`);
   const idsOfUser = db.prepare(`SELECT id FROM petitions WHERE user_id = ?`).pluck();
   const deleteAttachments = db.prepare(`DELETE FROM petition_attachments WHERE petition_id = ?`);
+  // Staff notes and replies in the history may quote the citizen's number: masked too (the lines themselves stay).
+  // Run after the petition is anonymised (the history trigger allows it only then), with its old name and address.
+  const knownOf = db.prepare(`SELECT name, address FROM petitions WHERE id = ?`);
+  const eraseHistory = db.prepare(
+    `UPDATE petition_history SET note = mask_known_personal(note, @name, @address), reply = mask_known_personal(reply, @name, @address)
+     WHERE petition_id = @id AND (note IS NOT mask_known_personal(note, @name, @address) OR reply IS NOT mask_known_personal(reply, @name, @address))`,
+  );
   // Filtered queries differ only by which conditions are present: prepare each shape once.
   const shapes = new Map<string, Statement<unknown[]>>();
   const prepared = (sql: string) => {
@@ -182,7 +210,9 @@ export function createPetitionRepository(db: Db): PetitionRepository {
 
   const erase = db.transaction((ids: number[], now: number) => {
     for (const id of ids) {
+      const known = knownOf.get(id) as { name: string | null; address: string | null };
       eraseById.run({ id, now });
+      eraseHistory.run({ id, ...known });
       deleteAttachments.run(id);
     }
     return ids.length;

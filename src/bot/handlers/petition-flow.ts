@@ -6,6 +6,7 @@ import type { PetitionService } from '../../petitions/petition-service.ts';
 import { MAX_PETITIONS_PER_DAY } from '../../petitions/petition-service.ts';
 import type { ProcedureIndex } from '../../procedures/search.ts';
 import { detectLanguage } from '../../text/expand.ts';
+import type { WholeMessageReplies } from '../../text/lexicon.ts';
 import { normalizeText } from '../../text/normalize.ts';
 import { formatLocalDateTime } from '../../time.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
@@ -15,6 +16,20 @@ import { payloads } from '../payloads.ts';
 export const PETITION_FLOW = 'petition';
 const MIN_CONTENT = 20;
 const MAX_CONTENT = 2000;
+// Caps at intake: the draft is rewritten to SQLite on every message, and a text event can carry ~1 MB (40 of
+// them once built a 20.8 MB draft and exhausted the production heap). Nothing beyond these is ever stored.
+export const MAX_IMAGES = 10;
+const MAX_IMAGE_URL = 2000;
+// Only a short message can be a cancel word; longer ones are not folded (a ~1 MB text would be, whole).
+const MAX_COMMAND_CHARS = 60;
+const MAX_FOLDED_CHARS = 200;
+
+/** The first `max` characters of `s`, never ending inside a surrogate pair. */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = s.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
 
 type Step = 'consent' | 'kind' | 'topic' | 'procedure' | 'procedure_pick' | 'content' | 'name' | 'phone' | 'address' | 'confirm' | 'edit';
 
@@ -36,14 +51,13 @@ export interface PetitionDraft {
 }
 
 const CMD = payloads.petition;
-const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi', 'បោះបង់']);
-const YES = new Set(['dong y', 'co', 'ok', 'yes', 'dong y a', 'uh', 'u']);
-const NO = new Set(['khong', 'khong dong y', 'ko', 'no', 'k']);
 
 export interface PetitionFlowDeps {
   flows: FlowStore;
   service: PetitionService;
   index: ProcedureIndex;
+  /** Cancel, yes and no as whole messages (content/lexicon/replies.yaml). */
+  words: Pick<WholeMessageReplies, 'cancel' | 'yes' | 'no'>;
   timeZone: string;
   retentionDays: number;
   unitName: string;
@@ -54,6 +68,10 @@ type Outcome = HandlerOutcome & { intent: string };
 /** Guided intake of a petition in chat, status lookups by code, and erasure on request. */
 export function createPetitionFlow(deps: PetitionFlowDeps) {
   const content = (d: PetitionDraft) => d.parts.join('\n').trim();
+  /** Characters a new part may still have (the line break that joins it counts). */
+  const room = (d: PetitionDraft) => MAX_CONTENT - content(d).length - (d.parts.length > 0 ? 1 : 0);
+  const number = (ctx: BotContext, n: number) => new Intl.NumberFormat(ctx.language).format(n);
+  const contentButtons = (t: Translate) => [queryButton(t('petition.buttons.done'), CMD('done')), queryButton(t('petition.buttons.undo'), CMD('undo')), cancelButton(t)];
   const save = (ctx: BotContext, d: PetitionDraft) => deps.flows.set(ctx.userId, PETITION_FLOW, d, ctx.now.getTime());
   const out = (replies: OutgoingMessage[]): Outcome => ({ replies, intent: 'petition' });
   const cancelButton = (t: Translate) => queryButton(t('petition.buttons.cancel'), CMD('cancel'));
@@ -240,11 +258,12 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
   function onText(ctx: BotContext, d: PetitionDraft): Outcome {
     const t = ctx.t;
     const typed = ctx.text.trim();
-    const folded = normalizeText(typed);
+    // Answers to the button questions are short ("đồng ý", "phản ánh …"): only the start of a long text is folded.
+    const folded = normalizeText(cut(typed, MAX_FOLDED_CHARS));
     switch (d.step) {
       case 'consent':
-        if (YES.has(folded)) return onCommand(ctx, d, 'consent:yes');
-        if (NO.has(folded)) return onCommand(ctx, d, 'consent:no');
+        if (deps.words.yes.has(folded)) return onCommand(ctx, d, 'consent:yes');
+        if (deps.words.no.has(folded)) return onCommand(ctx, d, 'consent:no');
         return out([text(t('petition.reprompt')), prompt(t, d)]);
       case 'kind':
         if (folded.startsWith('phan anh')) return onCommand(ctx, d, 'kind:phan_anh');
@@ -256,15 +275,21 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
         return advance(ctx, { ...d, choices: hits.map((h) => h.id) }, 'procedure_pick');
       }
       case 'content': {
-        const parts = [...d.parts, typed];
-        const next = { ...d, parts };
+        // The 2,000-character rule applies as the citizen types: what does not fit is never stored.
+        const space = room(d);
+        if (space <= 0) return out([text(t('petition.contentFull'), contentButtons(t))]);
+        const kept = cut(typed, space);
+        const next = { ...d, parts: [...d.parts, kept] };
         save(ctx, next);
-        const found = findPersonalNumbers(typed);
+        const replies: OutgoingMessage[] = [];
+        if (kept.length < typed.length) replies.push(text(t('petition.contentCut', { kept: number(ctx, kept.length), count: number(ctx, typed.length) }), contentButtons(t)));
+        const found = findPersonalNumbers(kept);
         if (found.idNumber || found.phone) {
           const what = found.idNumber && found.phone ? t('petition.piiBoth') : found.idNumber ? t('petition.piiId') : t('petition.piiPhone');
-          return out([text(t('petition.contentPii', { what }), [queryButton(t('petition.buttons.undo'), CMD('undo')), queryButton(t('petition.buttons.keep'), CMD('keep'))])]);
+          replies.push(text(t('petition.contentPii', { what }), [queryButton(t('petition.buttons.undo'), CMD('undo')), queryButton(t('petition.buttons.keep'), CMD('keep'))]));
         }
-        return out([text(t('petition.contentAdded', { count: content(next).length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)])]);
+        if (replies.length === 0) replies.push(text(t('petition.contentAdded', { count: content(next).length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)]));
+        return out(replies);
       }
       case 'name': {
         if (typed.length < 2 || typed.length > 100) return out([text(t('petition.nameInvalid'))]);
@@ -311,10 +336,20 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
       const e = ctx.event;
       if (e.type === 'image') {
         if (d.step !== 'content') return out([text(ctx.t('petition.reprompt')), prompt(ctx.t, d)]);
-        const next = { ...d, attachments: [...d.attachments, ...e.images.map((i) => ({ type: 'image', url: i.url }))] };
-        if (e.text.trim()) next.parts = [...next.parts, e.text.trim()];
+        const t = ctx.t;
+        // A link longer than any real Zalo photo link is not one: dropped rather than stored.
+        const links = e.images.filter((i) => i.url.length <= MAX_IMAGE_URL);
+        const added = links.slice(0, Math.max(0, MAX_IMAGES - d.attachments.length)).map((i) => ({ type: 'image', url: i.url }));
+        const next = { ...d, attachments: [...d.attachments, ...added] };
+        // A caption is content like any text: cut to what still fits.
+        const caption = cut(e.text.trim(), Math.max(0, room(d)));
+        if (caption) next.parts = [...next.parts, caption];
         save(ctx, next);
-        return out([text(ctx.t('petition.contentImage', { count: next.attachments.length }), [queryButton(ctx.t('petition.buttons.done'), CMD('done')), cancelButton(ctx.t)])]);
+        const replies: OutgoingMessage[] = [];
+        if (added.length < e.images.length) replies.push(text(t('petition.imagesFull', { max: MAX_IMAGES, count: next.attachments.length }), contentButtons(t)));
+        if (caption.length < e.text.trim().length) replies.push(text(t(caption ? 'petition.contentCut' : 'petition.contentFull', { kept: number(ctx, caption.length), count: number(ctx, e.text.trim().length) }), contentButtons(t)));
+        if (replies.length === 0) replies.push(text(t('petition.contentImage', { count: next.attachments.length }), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)]));
+        return out(replies);
       }
       if (e.type === 'submit_info') {
         const phone = e.info.phone ? normalizeVietnameseMobile(e.info.phone) : undefined;
@@ -332,7 +367,7 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
         return advance(ctx, filled, nextMissing(filled));
       }
       if (ctx.payload?.feature === 'petitions' && ctx.payload.action === 'flow') return onCommand(ctx, d, ctx.payload.command);
-      if (CANCEL_WORDS.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
+      if (ctx.text.length <= MAX_COMMAND_CHARS && deps.words.cancel.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
       return onText(ctx, d);
     },
 

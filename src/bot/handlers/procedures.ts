@@ -183,14 +183,14 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
       return { replies: [text(reply)], intent: 'out_of_scope' };
     }
     if (u.intent === 'unknown' && u.department) {
-      deps.questions.recordUnanswered(u.query.folded, at);
+      deps.questions.recordUnanswered(u.query, at);
       return { replies: [text(t('procedure.noGuide', { department: u.department.name }), [queryButton(t('procedure.buttons.other'), payloads.fields)])], intent: 'unknown' };
     }
     if (u.aspect && !current) {
-      deps.questions.recordUnanswered(u.query.folded, at);
+      deps.questions.recordUnanswered(u.query, at);
       return { replies: [text(t('procedure.followUpNone'))], intent: 'unknown' };
     }
-    deps.questions.recordUnanswered(u.query.folded, at);
+    deps.questions.recordUnanswered(u.query, at);
     return { replies: [text(t('intent.unknown')), mainMenu(t, deps.hotline)], intent: 'unknown' };
   }
 
