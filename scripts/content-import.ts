@@ -13,29 +13,32 @@ import { localDate } from '../src/time.ts';
 
 const USAGE = 'Usage: npm run content:import -- <listing.jsonl|.csv|.xlsx> [--out content/procedures] [--dry-run] [--since older-listing]';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
+/** Bad usage: printed with the usage line, exit 2 like bad input. */
+class UsageError extends Error {}
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { out: { type: 'string', default: 'content/procedures' }, 'dry-run': { type: 'boolean', default: false }, since: { type: 'string' } },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file || extra.length > 0) throw new UsageError(USAGE);
+  const outDir = resolve(parsed.values.out);
+  return {
+    file,
+    outDir,
+    dryRun: parsed.values['dry-run'],
+    since: parsed.values.since,
+    // The snapshot lives next to the procedures folder (content/listing/), so a copied content folder carries its own.
+    snapshotPath: join(dirname(outDir), 'listing', 'last-import.jsonl'),
+  };
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    allowPositionals: true,
-    options: { out: { type: 'string', default: 'content/procedures' }, 'dry-run': { type: 'boolean', default: false }, since: { type: 'string' } },
-  });
-}
-try {
-  args = parse();
-} catch (err) {
-  fail(`${(err as Error).message}\n${USAGE}`);
-}
-const [file, ...extra] = args.positionals;
-if (!file || extra.length > 0) fail(USAGE);
-const outDir = resolve(args.values.out);
-const dryRun = args.values['dry-run'];
-// The snapshot lives next to the procedures folder (content/listing/), so a copied content folder carries its own.
-const snapshotPath = join(dirname(outDir), 'listing', 'last-import.jsonl');
 const shown = (p: string) => {
   const rel = relative(process.cwd(), p);
   return rel === '' || rel.startsWith('..') ? p : rel;
@@ -76,13 +79,14 @@ function scanProcedures(dir: string): { covered: Map<string, string>; taken: Set
 }
 
 async function main(): Promise<void> {
+  const { file, outDir, dryRun, since, snapshotPath } = options();
   loadDotEnv();
   const config = loadConfig(process.env, { hasStoredTokens: true });
-  const listing = await readListing(file!);
-  const previousFile = args.values.since ?? (existsSync(snapshotPath) ? snapshotPath : undefined);
+  const listing = await readListing(file);
+  const previousFile = since ?? (existsSync(snapshotPath) ? snapshotPath : undefined);
   const previous = previousFile ? new Map((await readListing(previousFile)).rows.map((r) => [r.id, r])) : undefined;
   const { covered, taken } = scanProcedures(outDir);
-  const ctx = { sourceName: basename(file!), today: localDate(new Date(), config.timeZone) };
+  const ctx = { sourceName: basename(file), today: localDate(new Date(), config.timeZone) };
   const plan = planImport(listing.rows, { previous, covered, taken, ctx });
 
   console.log(`content:import — ${listing.rows.length} rows from ${file} (${listing.format})${dryRun ? ', dry run: nothing is written' : ''}`);
@@ -127,9 +131,11 @@ async function main(): Promise<void> {
   );
 }
 
+// exitCode, never exit(): exit() drops output still queued for a slow pipe.
 try {
   await main();
 } catch (err) {
-  if (err instanceof ListingError || err instanceof ConfigError) fail(err.message);
-  throw err;
+  if (!(err instanceof ListingError || err instanceof ConfigError || err instanceof UsageError)) throw err;
+  console.error(err.message);
+  process.exitCode = 2;
 }
