@@ -246,7 +246,26 @@ describe('listing import helpers', () => {
   });
 
   it('content:check names every field still holding the editor placeholder, even in an active file', () => {
-    const p = procedureSchema.parse({
+    const p = procedureSchema.parse(minimal());
+    p.channels[0]!.note = 'CẦN BIÊN TẬP: nơi nộp';
+    p.steps = ['Bước một', 'CẦN BIÊN TẬP: bước hai'];
+    const messages = checkProcedures([p], '/tmp', new Date('2026-10-01T00:00:00Z')).map((i) => i.message);
+    expect(messages).toEqual([
+      'channels.0.note: still holds the placeholder "CẦN BIÊN TẬP": write the text for citizens',
+      'steps.1: still holds the placeholder "CẦN BIÊN TẬP": write the text for citizens',
+    ]);
+  });
+
+  it('content:check accepts an import made this evening in Vietnam (local date ahead of UTC), not a later day', () => {
+    const at = new Date('2026-10-01T20:00:00Z'); // 03:00 on 2 October in Cần Thơ
+    const check = (verified_at: string) => checkProcedures([procedureSchema.parse({ ...minimal(), verified_at })], '/tmp', at).map((i) => i.message);
+    expect(check('2026-10-02')).toEqual([]);
+    expect(check('2026-10-03')).toEqual(['verified_at 2026-10-03 is in the future']);
+  });
+});
+
+function minimal(): Record<string, unknown> {
+  return {
       id: 'thu-tuc-a',
       title: 'Thủ tục thử A',
       aliases: ['thu tuc a'],
@@ -254,19 +273,12 @@ describe('listing import helpers', () => {
       levels: ['xa'],
       agency: 'Công an cấp xã',
       online_level: 'khong',
-      channels: [{ kind: 'truc_tiep', note: 'CẦN BIÊN TẬP: nơi nộp' }],
+      channels: [{ kind: 'truc_tiep', note: 'Công an xã' }],
       fees: { note: 'Hỏi Công an xã' },
       processing_time: '05 ngày',
       legal_basis: ['Luật Cư trú 2020'],
       source: { name: 'Cổng DVC', url: 'https://dichvucong.gov.vn' },
       verified_at: '2026-09-01',
       summary: 'Một bản tóm tắt đủ dài cho người dân đọc, về nơi nộp và giấy tờ cần có.',
-      steps: ['Bước một', 'CẦN BIÊN TẬP: bước hai'],
-    });
-    const messages = checkProcedures([p], '/tmp', new Date('2026-10-01T00:00:00Z')).map((i) => i.message);
-    expect(messages).toEqual([
-      'channels.0.note: still holds the placeholder "CẦN BIÊN TẬP": write the text for citizens',
-      'steps.1: still holds the placeholder "CẦN BIÊN TẬP": write the text for citizens',
-    ]);
-  });
-});
+  };
+}
