@@ -266,19 +266,19 @@ describe('listing import helpers', () => {
 
 function minimal(): Record<string, unknown> {
   return {
-      id: 'thu-tuc-a',
-      title: 'Thủ tục thử A',
-      aliases: ['thu tuc a'],
-      field: 'Cư trú',
-      levels: ['xa'],
-      agency: 'Công an cấp xã',
-      online_level: 'khong',
-      channels: [{ kind: 'truc_tiep', note: 'Công an xã' }],
-      fees: { note: 'Hỏi Công an xã' },
-      processing_time: '05 ngày',
-      legal_basis: ['Luật Cư trú 2020'],
-      source: { name: 'Cổng DVC', url: 'https://dichvucong.gov.vn' },
-      verified_at: '2026-09-01',
-      summary: 'Một bản tóm tắt đủ dài cho người dân đọc, về nơi nộp và giấy tờ cần có.',
+    id: 'thu-tuc-a',
+    title: 'Thủ tục thử A',
+    aliases: ['thu tuc a'],
+    field: 'Cư trú',
+    levels: ['xa'],
+    agency: 'Công an cấp xã',
+    online_level: 'khong',
+    channels: [{ kind: 'truc_tiep', note: 'Công an xã' }],
+    fees: { note: 'Hỏi Công an xã' },
+    processing_time: '05 ngày',
+    legal_basis: ['Luật Cư trú 2020'],
+    source: { name: 'Cổng DVC', url: 'https://dichvucong.gov.vn' },
+    verified_at: '2026-09-01',
+    summary: 'Một bản tóm tắt đủ dài cho người dân đọc, về nơi nộp và giấy tờ cần có.',
   };
 }
