@@ -7,11 +7,32 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
-import { formatChanges, planImport } from '../src/procedures/listing-import.ts';
+import { formatChanges, planImport, type DraftTexts } from '../src/procedures/listing-import.ts';
 import { ListingError, readListing, type ListingRow } from '../src/procedures/listing.ts';
 import { localDate } from '../src/time.ts';
 
 const USAGE = 'Usage: npm run content:import -- <listing.jsonl|.csv|.xlsx> [--out content/procedures] [--dry-run] [--since older-listing]';
+
+/** The words of a draft, for the editors (Cần Thơ city police); each placeholder follows "CẦN BIÊN TẬP: ". */
+const DRAFT_TEXTS: DraftTexts = {
+  none: 'không ghi',
+  inPerson: (agency) => `nơi nộp trực tiếp ở Cần Thơ (danh mục ghi: ${agency})`,
+  online: 'nộp trực tuyến ở đâu, cần gì',
+  aliases: (id) => `cách người dân gọi thủ tục ${id}`,
+  agency: (agency) => `cơ quan giải quyết ở Cần Thơ (danh mục ghi: ${agency})`,
+  fees: 'các khoản lệ phí (fees.items) theo imported.fee, hoặc nơi hỏi khi chưa rõ',
+  processingTime: 'thời hạn giải quyết',
+  legalBasis: 'căn cứ pháp lý',
+  summary: 'tóm tắt 2–3 câu cho người dân: làm ở đâu, cần giấy tờ gì, mất bao lâu, tốn bao nhiêu',
+  sourceName: (file) => `Danh mục TTHC nhập từ ${file}`,
+  header: (id, file, today, marker) =>
+    [
+      ` Bản nháp nhập từ danh mục TTHC (mã ${id}, tệp ${file}) ngày ${today} bằng npm run content:import.`,
+      ` Biên tập: thay mọi chỗ "${marker}", viết documents, steps, fees, eligibility từ mục imported`,
+      ' (văn bản gốc của danh mục), xóa mục imported rồi đổi status thành active.',
+      ' npm run content:check từ chối công bố tệp này cho đến khi xong.',
+    ].join('\n'),
+};
 
 /** Bad usage: printed with the usage line, exit 2 like bad input. */
 class UsageError extends Error {}
@@ -86,7 +107,7 @@ async function main(): Promise<void> {
   const previousFile = since ?? (existsSync(snapshotPath) ? snapshotPath : undefined);
   const previous = previousFile ? new Map((await readListing(previousFile)).rows.map((r) => [r.id, r])) : undefined;
   const { covered, taken } = scanProcedures(outDir);
-  const ctx = { sourceName: basename(file), today: localDate(new Date(), config.timeZone) };
+  const ctx = { sourceName: basename(file), today: localDate(new Date(), config.timeZone), texts: DRAFT_TEXTS };
   const plan = planImport(listing.rows, { previous, covered, taken, ctx });
 
   console.log(`content:import — ${listing.rows.length} rows from ${file} (${listing.format})${dryRun ? ', dry run: nothing is written' : ''}`);

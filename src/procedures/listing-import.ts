@@ -3,10 +3,8 @@
 import { Document } from 'yaml';
 import { foldMarks } from '../text/normalize.ts';
 import { EDITOR_PLACEHOLDER } from './content-check.ts';
-import { parseLevels, type ListingRow } from './listing.ts';
+import { foldListingWord, parseLevels, type ListingRow } from './listing.ts';
 import { procedureSchema } from './schema.ts';
-
-const todo = (what: string) => `${EDITOR_PLACEHOLDER}: ${what}`;
 
 const SLUG_MAX = 60;
 
@@ -31,10 +29,29 @@ export function splitListText(text: string): string[] {
 }
 
 function onlineLevel(serviceLevel: string): 'toan_trinh' | 'mot_phan' | 'khong' {
-  const s = serviceLevel.toLowerCase();
-  if (s.includes('toàn trình')) return 'toan_trinh';
-  if (s.includes('một phần')) return 'mot_phan';
+  const s = foldListingWord(serviceLevel);
+  if (s.includes('toan trinh')) return 'toan_trinh';
+  if (s.includes('mot phan')) return 'mot_phan';
   return 'khong';
+}
+
+/**
+ * The words of a draft, in Vietnamese for the editors; the script passes them in (words are data, not code).
+ * `agency` is the listing's agency text (or `none`); each `todo` text follows the EDITOR_PLACEHOLDER marker.
+ */
+export interface DraftTexts {
+  none: string;
+  inPerson(agency: string): string;
+  online: string;
+  aliases(listingId: string): string;
+  agency(agency: string): string;
+  fees: string;
+  processingTime: string;
+  legalBasis: string;
+  summary: string;
+  sourceName(file: string): string;
+  /** The comment at the top of the file. */
+  header(listingId: string, file: string, today: string, marker: string): string;
 }
 
 export interface DraftContext {
@@ -42,6 +59,7 @@ export interface DraftContext {
   sourceName: string;
   /** Today's local date, YYYY-MM-DD. */
   today: string;
+  texts: DraftTexts;
 }
 
 /**
@@ -51,11 +69,14 @@ export interface DraftContext {
  */
 export function draftFromRow(row: ListingRow, slug: string, ctx: DraftContext): Record<string, unknown> {
   const level = onlineLevel(row.service_level);
+  const t = ctx.texts;
+  const todo = (what: string) => `${EDITOR_PLACEHOLDER}: ${what}`;
+  const agency = row.agency || t.none;
   const channels: Array<Record<string, unknown>> = [
-    { kind: 'truc_tiep', note: todo(`nơi nộp trực tiếp ở Cần Thơ (danh mục ghi: ${row.agency || 'không ghi'})`) },
+    { kind: 'truc_tiep', note: todo(t.inPerson(agency)) },
   ];
   if (level !== 'khong' && row.online_submission_url) {
-    channels.push({ kind: 'truc_tuyen', note: todo('nộp trực tuyến ở đâu, cần gì'), url: row.online_submission_url });
+    channels.push({ kind: 'truc_tuyen', note: todo(t.online), url: row.online_submission_url });
   }
   const legal = splitListText(row.legal_basis);
   const imported: Record<string, unknown> = { from: ctx.sourceName, at: ctx.today };
@@ -68,19 +89,19 @@ export function draftFromRow(row: ListingRow, slug: string, ctx: DraftContext): 
     status: 'draft',
     listing_ids: [row.id],
     title: row.title,
-    aliases: [todo(`cách người dân gọi thủ tục ${row.id}`)],
+    aliases: [todo(t.aliases(row.id))],
     field: row.category,
     levels: parseLevels(row.level),
-    agency: todo(`cơ quan giải quyết ở Cần Thơ (danh mục ghi: ${row.agency || 'không ghi'})`),
+    agency: todo(t.agency(agency)),
     online_level: level,
     channels,
-    fees: { note: todo('các khoản lệ phí (fees.items) theo imported.fee, hoặc nơi hỏi khi chưa rõ') },
-    processing_time: row.processing_time || todo('thời hạn giải quyết'),
-    legal_basis: legal.length > 0 ? legal : [todo('căn cứ pháp lý')],
+    fees: { note: todo(t.fees) },
+    processing_time: row.processing_time || todo(t.processingTime),
+    legal_basis: legal.length > 0 ? legal : [todo(t.legalBasis)],
     online_url: level !== 'khong' ? row.online_submission_url : undefined,
-    source: { name: `Danh mục TTHC nhập từ ${ctx.sourceName}`, url: row.source_url },
+    source: { name: t.sourceName(ctx.sourceName), url: row.source_url },
     verified_at: ctx.today,
-    summary: todo('tóm tắt 2–3 câu cho người dân: làm ở đâu, cần giấy tờ gì, mất bao lâu, tốn bao nhiêu'),
+    summary: todo(t.summary),
     imported,
   };
   if (draft.online_url === undefined) delete draft.online_url;
@@ -96,12 +117,7 @@ export function draftFromRow(row: ListingRow, slug: string, ctx: DraftContext): 
 /** The draft as YAML, with a header telling the editor what to do with it. */
 export function draftYaml(draft: Record<string, unknown>, row: ListingRow, ctx: DraftContext): string {
   const doc = new Document(draft);
-  doc.commentBefore = [
-    ` Bản nháp nhập từ danh mục TTHC (mã ${row.id}, tệp ${ctx.sourceName}) ngày ${ctx.today} bằng npm run content:import.`,
-    ` Biên tập: thay mọi chỗ "${EDITOR_PLACEHOLDER}", viết documents, steps, fees, eligibility từ mục imported`,
-    ' (văn bản gốc của danh mục), xóa mục imported rồi đổi status thành active.',
-    ' npm run content:check từ chối công bố tệp này cho đến khi xong.',
-  ].join('\n');
+  doc.commentBefore = ctx.texts.header(row.id, ctx.sourceName, ctx.today, EDITOR_PLACEHOLDER);
   return doc.toString({ lineWidth: 0 });
 }
 

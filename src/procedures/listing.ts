@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
+import { foldMarks } from '../text/normalize.ts';
 
 /** The columns of the listing, in the national database's order (also the CSV/XLSX header names). */
 export const LISTING_FIELDS = [
@@ -29,17 +30,23 @@ export const LISTING_FIELDS = [
 ] as const;
 export type ListingField = (typeof LISTING_FIELDS)[number];
 
-/** Administrative levels as the listing writes them ("Cấp Tỉnh", "Cấp Xã", …) → the procedure schema's levels. */
+/**
+ * Administrative levels as the listing writes them ("Cấp Tỉnh", "Cấp Xã", …), compared with marks folded (so that a
+ * spreadsheet typed without marks reads the same) → the procedure schema's levels.
+ */
 const LEVEL_WORDS: Record<string, 'tw' | 'tinh' | 'xa'> = {
-  'cấp tỉnh': 'tinh',
-  'cấp xã': 'xa',
-  'cấp trung ương': 'tw',
-  'cấp bộ': 'tw',
+  'cap tinh': 'tinh',
+  'cap xa': 'xa',
+  'cap trung uong': 'tw',
+  'cap bo': 'tw',
 };
+
+/** Folded, lower case, single spaces: how listing words are compared. */
+export const foldListingWord = (s: string) => foldMarks(s.normalize('NFC').toLowerCase()).replace(/\s+/g, ' ').trim();
 
 /** "Cấp Tỉnh" or "Cấp Tỉnh, Cấp Xã" → ['tinh'] / ['tinh', 'xa']; undefined when a part is not a known level. */
 export function parseLevels(text: string): Array<'tw' | 'tinh' | 'xa'> | undefined {
-  const parts = text.split(/[,;/\n]+/).map((s) => s.normalize('NFC').trim().toLowerCase()).filter(Boolean);
+  const parts = text.split(/[,;/\n]+/).map(foldListingWord).filter(Boolean);
   const levels = parts.map((p) => LEVEL_WORDS[p]);
   if (levels.length === 0 || levels.some((l) => l === undefined)) return undefined;
   return [...new Set(levels as Array<'tw' | 'tinh' | 'xa'>)];
@@ -55,8 +62,8 @@ export const attachmentSchema = z.strictObject({ title: z.string(), url });
 export const listingRowSchema = z.strictObject({
   id: z.string().trim().regex(/^\d+-\d+$/, 'must be a listing id such as 255-39'),
   title: text.pipe(z.string().min(5, 'must be at least 5 characters')),
-  category: text.pipe(z.string().min(3, 'must name the field (lĩnh vực)')),
-  level: text.refine((s) => parseLevels(s) !== undefined, 'must be Cấp Tỉnh, Cấp Xã, Cấp Trung ương or Cấp Bộ (comma-separated when several)'),
+  category: text.pipe(z.string().min(3, 'must name the field of the procedure')),
+  level: text.refine((s) => parseLevels(s) !== undefined, 'must be a level of the listing: Cap Tinh, Cap Xa, Cap Trung uong or Cap Bo, marks optional (comma-separated when several)'),
   service_level: optionalText,
   agency: optionalText,
   processing_time: optionalText,

@@ -198,7 +198,7 @@ describe('npm run content:import', () => {
     writeFileSync(bad, lines.join('\n') + '\n');
     const r = await importListing(bad, '--out', procedures);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${bad}: row 2: field level: must be Cấp Tỉnh`);
+    expect(r.stderr).toContain(`${bad}: row 2: field level: must be a level of the listing`);
     expect(r.stderr).toContain(`${bad}: row 3: field source_url: must be an http(s) URL`);
 
     const csv = join(dir, 'bad.csv');
