@@ -40,7 +40,11 @@ function contentCopy(): { root: string; procedures: string; tachHo: string } {
   cpSync('content', root, { recursive: true });
   const procedures = join(root, 'procedures');
   const tachHo = join(procedures, 'tach-ho.yaml');
-  writeFileSync(tachHo, readFileSync(tachHo, 'utf8').replace(/^id: tach-ho$/m, 'id: tach-ho\nlisting_ids: ["901-14"]'));
+  const text = readFileSync(tachHo, 'utf8');
+  writeFileSync(
+    tachHo,
+    /^listing_ids: \[/m.test(text) ? text.replace(/^listing_ids: \[/m, 'listing_ids: ["901-14", ') : text.replace(/^id: tach-ho$/m, 'id: tach-ho\nlisting_ids: ["901-14"]'),
+  );
   return { root, procedures, tachHo };
 }
 
