@@ -5,6 +5,9 @@ import type { FeeItem, Procedure } from './schema.ts';
 
 export const STALE_AFTER_DAYS = 180;
 
+/** Marks the text an editor must still write in a draft made by `npm run content:import`. */
+export const EDITOR_PLACEHOLDER = 'CẦN BIÊN TẬP';
+
 export interface ContentReport {
   procedureCount: number;
   issues: ContentIssue[];
@@ -46,6 +49,9 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
 
   issues.push(...checkDuplicateCodes(procedures, dir));
   const todayIso = today.toISOString().slice(0, 10);
+  // verified_at is a local date (Vietnam is UTC+7; an import writes the local date): a date is "in the future" only
+  // once no time zone has reached it yet (UTC+14), so that an evening import in Cần Thơ is not refused.
+  const latestDate = new Date(today.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
   for (const p of procedures) {
     const file = fileOf(p);
     for (const rel of p.related) {
@@ -58,10 +64,11 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
     }
     issues.push(...checkFeeOverlaps(p, file));
     issues.push(...checkStatus(p, file, ids));
+    issues.push(...checkEditorial(p, file));
     if (p.fees.items.length === 0 && !p.fees.note) {
       issues.push({ file, severity: 'error', message: 'fees: give items, or a note saying where to ask when the fee is not confirmed' });
     }
-    if (p.verified_at > todayIso) {
+    if (p.verified_at > latestDate) {
       issues.push({ file, severity: 'error', message: `verified_at ${p.verified_at} is in the future` });
     } else {
       const ageDays = (Date.parse(todayIso) - Date.parse(p.verified_at)) / 86_400_000;
@@ -142,6 +149,28 @@ function checkStatus(p: Procedure, file: string, ids: ReadonlySet<string>): Cont
   }
   if (p.status === 'draft') {
     issues.push({ file, severity: 'error', message: 'status draft: an editor must write the citizen-facing fields and set status active before it is published' });
+  }
+  return issues;
+}
+
+/** An imported draft is published only once the editor has replaced every placeholder and used up the raw text. */
+function checkEditorial(p: Procedure, file: string): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (value.normalize('NFC').includes(EDITOR_PLACEHOLDER)) {
+        issues.push({ file, severity: 'error', message: `${path}: still holds the placeholder "${EDITOR_PLACEHOLDER}": write the text for citizens` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}.${i}`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    }
+  };
+  const { imported, ...fields } = p;
+  walk(fields, '');
+  if (imported) {
+    issues.push({ file, severity: 'error', message: `imported: the listing's raw text (from ${imported.from}) is still here: write documents, steps and fees from it, then delete the block` });
   }
   return issues;
 }
