@@ -16,8 +16,8 @@ import { createBot } from './bot/create-bot.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
-import { openDatabase, type Db } from './db/open.ts';
-import { createHealthRouter } from './health.ts';
+import { openDatabase, SERVER_BUSY_TIMEOUT_MS, type Db } from './db/open.ts';
+import { createAdminHealthRouter, createHealthCheck, createHealthRouter, createWriteHealth } from './health.ts';
 import { createI18n } from './i18n/index.ts';
 import { createLogger } from './logger.ts';
 import { createInboxRepository } from './queue/inbox-repository.ts';
@@ -30,7 +30,8 @@ import { createUserRepository } from './users/user-repository.ts';
 import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
 import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
 import { createTokenRepository } from './zalo/token-repository.ts';
-import { createTokenManager } from './zalo/tokens.ts';
+import { createSendLog } from './zalo/send-outcome.ts';
+import { createTokenManager, type TokenManager } from './zalo/tokens.ts';
 import { createWebhookHandler, isWebhookRequest } from './zalo/webhook.ts';
 
 const DEMO_OA_ID = '4318000000000000001';
@@ -50,6 +51,8 @@ export interface RunningBot {
   db: Db;
   logger: Logger;
   client: ZaloClient;
+  /** The token manager (tests inspect the refresh state through it). */
+  tokens: TokenManager;
   fakeZalo: FakeZalo | undefined;
   /** Staff accounts and the audit log (tests create accounts through it). */
   staffConsole: StaffConsole;
@@ -70,6 +73,8 @@ export interface StartOptions {
   outboxPollMs?: number;
   /** Delay before a failed outbox row is retried (tests shorten it). */
   outboxRetryMs?: number;
+  /** Delay before an outbox row whose outcome is unknown is read back and resent once (tests shorten it). */
+  outboxUncertainMs?: number;
 }
 
 /** Composition root: config → db → services → http server → workers. */
@@ -77,7 +82,7 @@ export async function startBot(options: StartOptions = {}): Promise<RunningBot> 
   const env = options.env ?? process.env;
   const config = loadConfig(env, { hasStoredTokens: true });
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   // If start-up fails half way (tokens missing, port taken), release what was opened: the caller may retry.
   const undo: (() => Promise<void> | void)[] = [() => void db.close()];
   try {
@@ -121,17 +126,21 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     clock,
     logger,
     timeoutMs: config.zalo.httpTimeoutMs,
+    refreshTimeoutMs: config.zalo.refreshTimeoutMs,
   });
-  const client = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, ...(options.retry ? { retry: options.retry } : {}) });
+  // Every send's outcome (replies and broadcasts) and every failed database write feed the health check.
+  const sendLog = createSendLog();
+  const writes = createWriteHealth(clock);
+  const client = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, sendLog, ...(options.retry ? { retry: options.retry } : {}) });
 
   const inbox = createInboxRepository(db);
   const outbox = createOutboxRepository(db);
   const users = createUserRepository(db);
   const i18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
 
-  const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}), ...(options.outboxRetryMs ? { retryDelayMs: options.outboxRetryMs } : {}) });
+  const worker = createOutboxWorker({ repo: outbox, client, clock, logger, concurrency: config.outboxConcurrency, writes, ...(options.outboxPollMs ? { pollMs: options.outboxPollMs } : {}), ...(options.outboxRetryMs ? { retryDelayMs: options.outboxRetryMs } : {}), ...(options.outboxUncertainMs ? { uncertainResendMs: options.outboxUncertainMs } : {}) });
   // Broadcasts: follower sends go through a client without retries, since a retried timeout could deliver twice.
-  const sendClient = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, retry: BROADCAST_SEND_RETRY });
+  const sendClient = createZaloClient({ http, apiBaseUrl, tokens, logger, timeoutMs: config.zalo.httpTimeoutMs, retry: BROADCAST_SEND_RETRY, sendLog });
   const broadcasts = createBroadcasts({
     db,
     client,
@@ -186,6 +195,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);
   // (features mount their routers on adminApi below)
+  const healthCheck = createHealthCheck({ db, mode: config.mode, tokens, inbox, outbox, clock, sendLog, writes });
+  adminApi.use(createAdminHealthRouter(healthCheck));
   adminApi.use(broadcasts.adminRouter);
   adminApi.use(createQuizAdminRouter({ quizzes: bot.quizzes, repo: bot.quizRepo, piiLog: bot.petitionRepo, i18n, timeZone: config.timeZone, clock }));
   adminApi.use(createSatisfactionAdminRouter({ satisfaction: bot.satisfaction, timeZone: config.timeZone }));
@@ -194,14 +205,14 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   const webhook = createWebhookHandler({
     appId: config.zalo.appId,
     oaSecretKey: config.zalo.oaSecretKey,
-    inbox: createInboxWriter({ db, inbox }),
+    inbox: createInboxWriter({ db, inbox, writes }),
     clock,
     logger,
     onStored: () => dispatcher.kick(),
     onRequest: ingress.noteRequest,
   });
   const routers = [
-    createHealthRouter({ db, mode: config.mode, tokens, inbox, outbox, clock }),
+    createHealthRouter(healthCheck),
     express.Router().use('/admin/api', adminApi),
     staffConsole.pageRouter,
   ];
@@ -252,6 +263,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     db,
     logger,
     client,
+    tokens,
     fakeZalo,
     staffConsole,
     petitions: bot.petitions,

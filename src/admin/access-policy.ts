@@ -56,6 +56,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'DELETE', path: '/session', roles: ALL },
   { method: 'POST', path: '/session/password', roles: ALL },
   { method: 'GET', path: '/dashboard', roles: ALL },
+  { method: 'GET', path: '/health', roles: ALL },
 
   // Petitions. The detail holds the citizen's name, phone and address: handlers and admins only.
   {

@@ -335,4 +335,44 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
   `,
+
+  // 8 (H1, issue 12 — delivery): outbox status 'unknown' (Zalo may or may not have delivered: a timeout, a reset, a
+  // crash mid-send) and what settling it needs. SQLite cannot change a CHECK constraint, so the table is rebuilt.
+  // chunks_sent: parts of a long text Zalo confirmed (a retry resumes after them, never resends part 1);
+  // resend_at: when an 'unknown' row is read back / resent (NULL = no resend left); resent: its one resend is used;
+  // uncertain_since: when the uncertain attempt started (a read-back only trusts copies from then on).
+  // zalo_tokens.refresh_unknown_*: a refresh got no answer, so the refresh token may have been spent (never reused).
+  // Self-contained: if another branch takes number 8, renumbering is moving this entry, nothing else.
+  `
+  CREATE TABLE outbox_v8 (
+    id INTEGER PRIMARY KEY,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT 'reply',
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sending','sent','failed','held','unknown')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error_code INTEGER,
+    last_error TEXT,
+    zalo_message_id TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    chunks_sent INTEGER NOT NULL DEFAULT 0,
+    resend_at INTEGER,
+    resent INTEGER NOT NULL DEFAULT 0,
+    uncertain_since INTEGER
+  );
+  INSERT INTO outbox_v8 (id, dedupe_key, user_id, payload, purpose, status, attempts, next_attempt_at, last_error_code, last_error, zalo_message_id, created_at, sent_at)
+    SELECT id, dedupe_key, user_id, payload, purpose, status, attempts, next_attempt_at, last_error_code, last_error, zalo_message_id, created_at, sent_at FROM outbox;
+  DROP TABLE outbox;
+  ALTER TABLE outbox_v8 RENAME TO outbox;
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at, id);
+  CREATE INDEX outbox_user ON outbox(user_id, status, id);
+  CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX outbox_resend_due ON outbox(resend_at) WHERE status = 'unknown' AND resend_at IS NOT NULL;
+
+  ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_at INTEGER;
+  ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_reason TEXT;
+  `,
 ];

@@ -12,7 +12,7 @@ afterEach(async () => {
   tb = undefined;
 });
 
-const CITIZENS = 10;
+const CITIZENS = 25;
 
 describe('a slow Zalo that delivers but answers after the timeout', () => {
   it('sends each reply at most twice (no read-back), attempts stay under the cap, and /healthz says so meanwhile', async () => {
