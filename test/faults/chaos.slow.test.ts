@@ -23,6 +23,7 @@ describe('Zalo failing 30% of calls', () => {
       retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 },
       outboxPollMs: 20,
       outboxRetryMs: 200,
+      outboxUncertainMs: 300,
     });
     const questions = ['lam cccd can j', 'đăng ký tạm trú', 'xin chào', 'cháy nhà rồi', 'mất cà vẹt làm lại', 'How do I apply for a passport?'];
     for (let i = 0; i < EVENTS; i += 50) {
@@ -43,15 +44,16 @@ describe('Zalo failing 30% of calls', () => {
     }
     await tb.bot.drainInbox();
     const db = tb.bot.db;
-    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending')").pluck().get() as number) === 0, 240_000);
+    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending') OR (status = 'unknown' AND resend_at IS NOT NULL)").pluck().get() as number) === 0, 240_000);
 
     expect(db.prepare("SELECT count(*) FROM inbox WHERE status = 'done'").pluck().get()).toBe(EVENTS);
     const rows = db.prepare('SELECT id, user_id, status, last_error, payload FROM outbox').all() as { id: number; user_id: string; status: string; last_error: string | null; payload: string }[];
     expect(rows.length).toBeGreaterThanOrEqual(EVENTS);
-    const failed = rows.filter((r) => r.status === 'failed');
+    // 'unknown': a timeout or broken answer twice in a row (first attempt and its one resend); never a third copy.
+    const failed = rows.filter((r) => r.status === 'failed' || r.status === 'unknown');
     for (const r of failed) expect(r.last_error, `outbox ${r.id}`).toBeTruthy();
-    expect(rows.every((r) => r.status === 'sent' || r.status === 'failed')).toBe(true);
-    // Nearly everything gets through: six attempts at 30% failure leave ~0.07% per message.
+    expect(rows.every((r) => r.status === 'sent' || r.status === 'failed' || r.status === 'unknown')).toBe(true);
+    // Nearly everything gets through: retries of what surely did not reach Zalo, one resend of an unknown outcome.
     expect(failed.length).toBeLessThan(rows.length * 0.02);
 
     // At the fake: one accepted copy per sent row, never two of the same message to the same person.
