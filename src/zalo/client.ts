@@ -78,6 +78,7 @@ const conversationData = z.array(
 );
 // Zalo's clock and ours may differ a little: a copy sent up to this long before the attempt still counts.
 const READ_BACK_SKEW_MS = 60_000;
+const READ_BACK_TIMEOUT_FACTOR = 3;
 const followersData = z.looseObject({
   total: z.coerce.number(),
   users: z.array(z.looseObject({ user_id: z.union([z.string(), z.number().transform(String)]) })).default([]),
@@ -146,14 +147,14 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
   const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const random = deps.random ?? Math.random;
 
-  async function once(token: string, method: 'GET' | 'POST', path: string, payload: unknown): Promise<unknown> {
+  async function once(token: string, method: 'GET' | 'POST', path: string, payload: unknown, timeoutMs = deps.timeoutMs): Promise<unknown> {
     let res: AxiosResponse;
     try {
       res = await deps.http.request({
         method,
         url: `${deps.apiBaseUrl}${path}`,
         headers: { access_token: token, 'content-type': 'application/json' },
-        timeout: deps.timeoutMs,
+        timeout: timeoutMs,
         validateStatus: () => true,
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
         ...(method === 'GET' ? { params: { data: JSON.stringify(payload) } } : { data: payload }),
@@ -184,12 +185,12 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
    * One call with the token refresh (once, on -216/-220: a refused token delivered nothing) and the backoff. A
    * message send (`mayRepeat: false`) is repeated only after failures that surely had no effect at Zalo.
    */
-  async function call(method: 'GET' | 'POST', path: string, payload: unknown, mayRepeat = true, policy = retry): Promise<unknown> {
+  async function call(method: 'GET' | 'POST', path: string, payload: unknown, mayRepeat = true, policy = retry, timeoutMs = deps.timeoutMs): Promise<unknown> {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       const token = await tokenStep(() => deps.tokens.getAccessToken());
       try {
-        return await once(token, method, path, payload);
+        return await once(token, method, path, payload, timeoutMs);
       } catch (err) {
         if (err instanceof ZaloApiError && TOKEN_ERROR_CODES.has(err.code) && !refreshed) {
           refreshed = true;
@@ -256,7 +257,8 @@ export function createZaloClient(deps: ZaloClientDeps): ZaloClient {
       if (typeof text !== 'string' || text === '') return 'unreadable';
       let raw: unknown;
       try {
-        raw = await call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: 10 }, true, NO_RETRY);
+        // A read is safe to repeat, and Zalo is slow when this is needed: the client's retries and a longer timeout.
+        raw = await call('GET', '/v2.0/oa/conversation', { user_id: userId, offset: 0, count: 10 }, true, retry, deps.timeoutMs * READ_BACK_TIMEOUT_FACTOR);
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message }, 'Reading back the conversation failed; the message will be resent once');
         return 'unreadable';

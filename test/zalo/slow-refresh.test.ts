@@ -66,6 +66,7 @@ describe('a slow token refresh', () => {
     // A second refusal does not burn the refresh token again.
     nock(ZALO_API).post('/v3.0/oa/message/cs').reply(200, { error: -216, message: 'Access token is invalid' });
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Lần 3' })).rejects.toThrow();
+    expect(oauthCalls).toBe(1);
     await t.bot.tokens.refreshIfDue();
     expect(oauthCalls).toBe(1);
 
