@@ -40,6 +40,7 @@ const DEMO_OA_ID = '4318000000000000001';
 // every start spent a single-use refresh token before sending anything.
 const SEED_TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_CHECK_MS = 10 * 60 * 1000;
+const INBOX_POLL_MS = 5_000;
 const INBOX_BODY_RETENTION_MS = 30 * 86_400_000;
 const SERVER_CLOSE_GRACE_MS = 2_000;
 
@@ -251,6 +252,10 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
   }, TOKEN_CHECK_MS);
   tokenTimer.unref();
+  // The server's busy timeout is short (src/db/open.ts): a dispatcher pass that met another process's write lock
+  // gives up and leaves its events pending; this picks them up without waiting for the next webhook.
+  const inboxTimer = setInterval(() => dispatcher.kick(), INBOX_POLL_MS);
+  inboxTimer.unref();
 
   logger.info({ mode: config.mode, url }, `Zalo OA bot listening on ${url}`);
   if (fakeZalo) logger.info(`Demo mode: open ${url}/simulator to chat with the bot (Zalo is faked locally)`);
@@ -272,6 +277,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     close() {
       closing ??= (async () => {
         clearInterval(tokenTimer);
+        clearInterval(inboxTimer);
         // Stops in parallel with the rest (bounded): in-flight sends finish, leases are released for the next start.
         const broadcastsStopped = broadcasts.stop();
         await retentionJob.stop();
