@@ -336,7 +336,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
   `,
 
-  // 8 (H1, issue 12 — delivery): outbox status 'unknown' (Zalo may or may not have delivered: a timeout, a reset, a
+  // 8 here; 9 once merged after H2's entry 8 on main (H1, issue 12 — delivery): outbox status 'unknown' (Zalo may or may not have delivered: a timeout, a reset, a
   // crash mid-send) and what settling it needs. SQLite cannot change a CHECK constraint, so the table is rebuilt.
   // chunks_sent: parts of a long text Zalo confirmed (a retry resumes after them, never resends part 1);
   // resend_at: when an 'unknown' row is read back / resent (NULL = no resend left); resent: its one resend is used;
