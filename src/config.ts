@@ -43,6 +43,11 @@ const envSchema = z.object({
   ZALO_API_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://openapi.zalo.me')),
   ZALO_OAUTH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default('https://oauth.zaloapp.com')),
   ZALO_HTTP_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
+  // The OAuth refresh's own timeout: a refresh that times out may have rotated the single-use pair (issue 12).
+  ZALO_REFRESH_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(30_000, 'ZALO_REFRESH_TIMEOUT_MS must be at least 30000 (30 s)').max(300_000).default(30_000),
+  ),
 
   // The bearer opens the whole staff API as admin: long and not a placeholder such as "aaaa…".
   ADMIN_TOKEN: z.preprocess(
@@ -93,6 +98,8 @@ export interface Config {
     apiBaseUrl: string;
     oauthBaseUrl: string;
     httpTimeoutMs: number;
+    /** Timeout of the OAuth token refresh (ZALO_REFRESH_TIMEOUT_MS, ≥ 30 s). */
+    refreshTimeoutMs: number;
   };
   adminToken: string | undefined;
   /** Staff console: cookie flags, how long a login lasts, when an open petition counts as overdue. */
@@ -209,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       apiBaseUrl: e.ZALO_API_BASE_URL.replace(/\/+$/, ''),
       oauthBaseUrl: e.ZALO_OAUTH_BASE_URL.replace(/\/+$/, ''),
       httpTimeoutMs: e.ZALO_HTTP_TIMEOUT_MS,
+      refreshTimeoutMs: e.ZALO_REFRESH_TIMEOUT_MS,
     }),
     adminToken: e.ADMIN_TOKEN,
     staffConsole: Object.freeze({

@@ -58,6 +58,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'POST', path: '/session/zalo-ids', roles: ALL },
   { method: 'DELETE', path: '/session/zalo-ids/:userId', roles: ALL },
   { method: 'GET', path: '/dashboard', roles: ALL },
+  { method: 'GET', path: '/health', roles: ALL },
 
   // Petitions. The detail holds the citizen's name, phone and address: handlers and admins only.
   {

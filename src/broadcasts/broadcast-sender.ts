@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { ZaloClient } from '../zalo/client.ts';
 import type { ZaloArticles } from '../zalo/articles.ts';
-import { NIGHT_REFUSED_CODE, OUT_OF_WINDOW_CODE, RATE_LIMIT_CODES, TOKEN_ERROR_CODES } from '../zalo/errors.ts';
-import { classifySendFailure, type SendFailure } from '../zalo/send-outcome.ts';
+import { classifySendError, classifySendFailure, type SendReport } from '../zalo/send-outcome.ts';
 import type { ClaimedDelivery, DeliveryCounts, DeliveryRepository } from './delivery-repository.ts';
 import { buildArticleDraft, buildPostMessage } from './post-content.ts';
 import type { PostRepository, PostRow, PostStatus } from './post-repository.ts';
@@ -32,8 +31,8 @@ export interface BroadcastSender {
 export interface BroadcastSenderDeps {
   posts: PostRepository;
   deliveries: DeliveryRepository;
-  /** The client for per-follower sends: it must not retry by itself (a retried timeout could deliver twice). */
-  sendClient: Pick<ZaloClient, 'sendMessage'>;
+  /** The client for per-follower sends: `deliver` makes one attempt and reports its outcome (never retried here). */
+  sendClient: Pick<ZaloClient, 'deliver'>;
   articles: ZaloArticles;
   bucket: TokenBucket;
   quiet: QuietHours;
@@ -78,32 +77,32 @@ export function createBroadcastSender(deps: BroadcastSenderDeps): BroadcastSende
     }
   };
 
-  /** Handles a failed send of one ledger row; returns a pause for the whole post when sending should wait. */
-  function onFailure(row: ClaimedDelivery, failure: SendFailure, quietEnd: () => number): Pause | 'unknown' | undefined {
+  /**
+   * Acts on a failed send of one ledger row (the outcome comes from src/zalo/send-outcome.ts: no Zalo code is read
+   * here); returns a pause for the whole post when sending should wait. An uncertain send is never resent.
+   */
+  function onFailure(row: ClaimedDelivery, failure: Pick<SendReport, 'outcome' | 'code' | 'error' | 'night'>, quietEnd: () => number): Pause | 'unknown' | undefined {
     const at = now();
-    if (failure.kind === 'refused') {
-      const { code, message } = failure;
-      if (code === OUT_OF_WINDOW_CODE) {
+    const { code } = failure;
+    const message = failure.error ?? failure.outcome;
+    switch (failure.outcome) {
+      case 'sent':
+        return undefined;
+      case 'out_of_window':
         record('out_of_window', () => deps.deliveries.markOutcome(row.id, 'out_of_window', code, message, at));
         return undefined;
-      }
-      if (code === NIGHT_REFUSED_CODE) {
+      case 'permanent':
+        record('failed', () => deps.deliveries.markOutcome(row.id, 'failed', code, message, at));
+        return undefined;
+      case 'retry_later':
+      case 'needs_reauth':
         record('requeue', () => deps.deliveries.requeue(row.id, code, message));
-        return { at: deps.quiet.isQuiet(at) ? quietEnd() : at + NIGHT_RETRY_MS, code, error: message };
-      }
-      if (RATE_LIMIT_CODES.has(code) || TOKEN_ERROR_CODES.has(code)) {
-        record('requeue', () => deps.deliveries.requeue(row.id, code, message));
+        if (failure.night) return { at: deps.quiet.isQuiet(at) ? quietEnd() : at + NIGHT_RETRY_MS, code, error: message };
         return { at: at + RETRY_PAUSE_MS, code, error: message };
-      }
-      record('failed', () => deps.deliveries.markOutcome(row.id, 'failed', code, message, at));
-      return undefined;
+      case 'uncertain':
+        record('unknown', () => deps.deliveries.markOutcome(row.id, 'unknown', null, message, at));
+        return 'unknown';
     }
-    if (failure.kind === 'not_sent') {
-      record('requeue', () => deps.deliveries.requeue(row.id, null, failure.message));
-      return { at: at + RETRY_PAUSE_MS, code: null, error: failure.message };
-    }
-    record('unknown', () => deps.deliveries.markOutcome(row.id, 'unknown', null, failure.message, at));
-    return 'unknown';
   }
 
   function finish(post: PostRow): RunOutcome {
@@ -138,19 +137,20 @@ export function createBroadcastSender(deps: BroadcastSenderDeps): BroadcastSende
     let unknownStreak = 0;
 
     const sendOne = async (row: ClaimedDelivery) => {
-      try {
-        const { messageIds } = await deps.sendClient.sendMessage(row.recipient, message);
+      const report = await deps.sendClient.deliver(row.recipient, message);
+      if (report.outcome === 'sent') {
         unknownStreak = 0;
-        record('sent', () => deps.deliveries.markSent(row.id, messageIds[0], now()));
-      } catch (err) {
-        const failure = classifySendFailure(err);
-        const result = onFailure(row, failure, () => deps.quiet.endsAfter(now()));
-        if (result === 'unknown') {
-          unknownStreak++;
-          if (unknownStreak >= UNKNOWN_STREAK_PAUSE) paused ??= { at: now() + RETRY_PAUSE_MS, code: null, error: failure.message };
-        } else if (result) {
-          paused ??= result;
-        }
+        record('sent', () => deps.deliveries.markSent(row.id, report.messageIds[0], now()));
+        return;
+      }
+      // Part of a long text already reached the follower: sending it again would repeat that part.
+      const failure = report.chunksSent > 0 ? { ...report, outcome: 'uncertain' as const, error: `${report.chunksSent} of ${report.chunks} parts sent, then: ${report.error ?? report.outcome}` } : report;
+      const result = onFailure(row, failure, () => deps.quiet.endsAfter(now()));
+      if (result === 'unknown') {
+        unknownStreak++;
+        if (unknownStreak >= UNKNOWN_STREAK_PAUSE) paused ??= { at: now() + RETRY_PAUSE_MS, code: null, error: failure.error ?? 'unknown outcome' };
+      } else if (result) {
+        paused ??= result;
       }
     };
 
@@ -247,7 +247,7 @@ export function createBroadcastSender(deps: BroadcastSenderDeps): BroadcastSende
         record('sent', () => deps.deliveries.markSent(row.id, messageId, now()));
         deps.posts.addHistory(post.id, now(), 'scheduler', 'broadcast', messageId ?? 'no message id returned');
       } catch (err) {
-        const result = onFailure(row, classifySendFailure(err), () => deps.quiet.endsAfter(now()));
+        const result = onFailure(row, classifySendError(err), () => deps.quiet.endsAfter(now()));
         if (result && result !== 'unknown') return pause(post, result);
       }
     }

@@ -356,8 +356,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX staff_zalo_ids_user ON staff_zalo_ids(zalo_user_id);
   `,
 
-  // 9: erasure masks phone/CCCD/email numbers that staff quoted in history notes and replies. History stays append-only for live petitions; once a petition is
-  // anonymised, only its lines' note and reply may change (to their masked text), nothing else about them.
+  // 9: erasure masks phone/CCCD/email numbers that staff quoted in history notes and replies. History stays
+  // append-only for live petitions; once a petition is anonymised, only its lines' note and reply may change (to their
+  // masked text), nothing else about them.
   `
   DROP TRIGGER petition_history_no_update;
   CREATE TRIGGER petition_history_no_update BEFORE UPDATE ON petition_history
@@ -365,5 +366,44 @@ export const MIGRATIONS: readonly string[] = [
       OR NEW.from_status IS NOT OLD.from_status OR NEW.to_status IS NOT OLD.to_status
       OR (SELECT anonymized_at FROM petitions WHERE id = OLD.petition_id) IS NULL
     BEGIN SELECT RAISE(ABORT, 'petition history is append-only'); END;
+  `,
+
+  // 10: outbox status 'unknown' (Zalo may or may not have delivered: a timeout, a reset, a crash mid-send) and what
+  // settling it needs. SQLite cannot change a CHECK constraint, so the table is rebuilt.
+  // chunks_sent: parts of a long text Zalo confirmed (a retry resumes after them, never resends part 1);
+  // resend_at: when an 'unknown' row is read back / resent (NULL = no resend left); resent: its one resend is used;
+  // uncertain_since: when the uncertain attempt started (a read-back only trusts copies from then on).
+  // zalo_tokens.refresh_unknown_*: a refresh got no answer, so the refresh token may have been spent (never reused).
+  `
+  CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT 'reply',
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','sending','sent','failed','held','unknown')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error_code INTEGER,
+    last_error TEXT,
+    zalo_message_id TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    chunks_sent INTEGER NOT NULL DEFAULT 0,
+    resend_at INTEGER,
+    resent INTEGER NOT NULL DEFAULT 0,
+    uncertain_since INTEGER
+  );
+  INSERT INTO outbox_new (id, dedupe_key, user_id, payload, purpose, status, attempts, next_attempt_at, last_error_code, last_error, zalo_message_id, created_at, sent_at)
+    SELECT id, dedupe_key, user_id, payload, purpose, status, attempts, next_attempt_at, last_error_code, last_error, zalo_message_id, created_at, sent_at FROM outbox;
+  DROP TABLE outbox;
+  ALTER TABLE outbox_new RENAME TO outbox;
+  CREATE INDEX outbox_due ON outbox(status, next_attempt_at, id);
+  CREATE INDEX outbox_user ON outbox(user_id, status, id);
+  CREATE INDEX outbox_pending_order ON outbox(id, next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX outbox_resend_due ON outbox(resend_at) WHERE status = 'unknown' AND resend_at IS NOT NULL;
+
+  ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_at INTEGER;
+  ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_reason TEXT;
   `,
 ];

@@ -1,16 +1,24 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import type { WriteHealth } from '../health.ts';
 import type { OutgoingMessage } from '../messages.ts';
-import { isRetryable, OUT_OF_WINDOW_CODE, TOKEN_ERROR_CODES, ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../zalo/errors.ts';
 import type { ZaloClient } from '../zalo/client.ts';
-import type { OutboxRepository, OutboxRow } from './outbox-repository.ts';
+import type { SendReport } from '../zalo/send-outcome.ts';
+import type { ClaimedOutboxRow, OutboxRepository } from './outbox-repository.ts';
 
 /** Purposes whose messages wait for the citizen's next message when Zalo's 7-day window is closed. */
 const HOLD_WHEN_OUT_OF_WINDOW = new Set(['notify']);
-const MAX_OUTBOX_ATTEMPTS = 5;
+// The one retry policy of a message (the client itself does not retry sends): up to 8 attempts for failures that
+// surely did not reach Zalo, 5 s doubling to 5 min, about ten minutes in all; an unknown outcome is resent once.
+export const MAX_OUTBOX_ATTEMPTS = 8;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+const DEFAULT_RETRY_DELAY_MS = 5_000;
+// Before an unknown outcome is read back and resent: Zalo, slow when it timed out, gets time to finish.
+const DEFAULT_UNCERTAIN_RESEND_MS = 60_000;
 const REAUTH_RETRY_MS = 5 * 60_000;
-// How long stop() waits for sends in flight. The client's own backoff can last minutes; a row still in flight
-// after this stays 'sending' and goes out again at the next start (recoverInFlight), so shutdown stays under 10 s.
+const FAILED_WRITE_PAUSE_MS = 250;
+// How long stop() waits for sends in flight. A row still in flight after this stays 'sending' and is read back /
+// resent once at the next start (recoverInFlight), so shutdown stays under 10 s.
 const DEFAULT_STOP_GRACE_MS = 5_000;
 
 export interface OutboxWorker {
@@ -23,66 +31,130 @@ export interface OutboxWorker {
 
 export interface OutboxWorkerDeps {
   repo: OutboxRepository;
-  client: ZaloClient;
+  client: Pick<ZaloClient, 'deliver' | 'readBack'>;
   clock: Clock;
   logger: Logger;
   concurrency: number;
   pollMs?: number;
   stopGraceMs?: number;
-  /** Delay before a failed row is tried again, times its attempts (default one minute). */
+  /** First delay before a row that surely did not reach Zalo is tried again; doubles each attempt (default 5 s). */
   retryDelayMs?: number;
+  /** Delay before a row whose outcome is unknown is read back and resent once (default one minute). */
+  uncertainResendMs?: number;
+  /** Told when recording an outcome fails or works again (the health check reads it). */
+  writes?: WriteHealth;
 }
 
 /** Delivers outbox rows through the Zalo client, several users at a time, one message per user at a time. */
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const pollMs = deps.pollMs ?? 1000;
-  const retryDelayMs = deps.retryDelayMs ?? 60_000;
+  const retryDelayMs = deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+  const uncertainResendMs = deps.uncertainResendMs ?? DEFAULT_UNCERTAIN_RESEND_MS;
   const inFlight = new Map<number, Promise<void>>();
   const busyUsers = new Set<string>();
+  // Outcomes known in memory whose write failed (disk full, database locked): written again before new claims, so a
+  // message Zalo accepted is never sent again by this process, and the citizen's later replies are not held back.
+  const unrecorded = new Map<number, () => void>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let scheduled = false;
   let abandoned = false;
+  // After a failed claim or write (lock held elsewhere, disk full), wait a little: each try blocks the event loop
+  // for the busy timeout.
+  let pausedUntil = 0;
+  const now = () => deps.clock.now().getTime();
 
-  async function deliver(row: OutboxRow): Promise<void> {
-    const now = () => deps.clock.now().getTime();
-    let record: () => void;
+  /** Writes one outcome; on failure keeps it for later. True when written. */
+  function record(id: number, write: () => void): boolean {
     try {
-      const message = JSON.parse(row.payload) as OutgoingMessage;
-      const { messageIds } = await deps.client.sendMessage(row.user_id, message);
-      record = () => deps.repo.markSent(row.id, now(), messageIds[0]);
+      write();
+      unrecorded.delete(id);
+      deps.writes?.succeeded();
+      return true;
     } catch (err) {
-      record = () => recordFailure(row, err, now());
-    }
-    // stop() gave up waiting and the database may be closed: the row stays 'sending' and is sent again at the next start.
-    if (abandoned) return;
-    try {
-      record();
-    } catch (err) {
-      deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Could not record the outcome of a send; the row is retried at the next start');
+      const first = !unrecorded.has(id);
+      unrecorded.set(id, write);
+      deps.writes?.failed(err);
+      if (first) {
+        deps.logger.error(
+          { outboxId: id, err: (err as Error).message },
+          'Could not record the outcome of a send (database not writable: disk full?); kept in memory and written again when possible. Free disk space.',
+        );
+      }
+      return false;
     }
   }
 
-  function recordFailure(row: OutboxRow, err: unknown, at: number): void {
-    if (err instanceof ZaloReauthRequiredError) {
-      deps.repo.retryAt(row.id, at + REAUTH_RETRY_MS, null, err.message);
-    } else if (err instanceof ZaloApiError && (isRetryable(err) || TOKEN_ERROR_CODES.has(err.code)) && row.attempts < MAX_OUTBOX_ATTEMPTS) {
-      // Rate limit (-32) after the client's backoff, or a token refused again right after the client's one refresh:
-      // try again later (a new attempt refreshes afresh) rather than dropping the reply.
-      deps.repo.retryAt(row.id, at + retryDelayMs * row.attempts, err.code, err.message);
-    } else if (err instanceof ZaloApiError) {
-      if (err.code === OUT_OF_WINDOW_CODE && HOLD_WHEN_OUT_OF_WINDOW.has(row.purpose)) {
-        deps.repo.hold(row.id, err.code, err.message);
-        deps.logger.info({ outboxId: row.id }, 'Outside the 7-day window: message held until the citizen writes again');
-      } else {
-        deps.repo.markFailed(row.id, err.code, err.message);
-        deps.logger.warn({ outboxId: row.id, code: err.code }, 'Zalo refused a message; recorded as failed');
+  /** Writes the outcomes kept in memory, oldest first; stops at the first that still fails. */
+  function flushUnrecorded(): boolean {
+    for (const [id, write] of [...unrecorded]) {
+      if (!record(id, write)) return false;
+      deps.logger.info({ outboxId: id }, 'Recorded a send outcome kept in memory');
+    }
+    return true;
+  }
+
+  const backoff = (attempts: number) => Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** Math.max(0, attempts - 1));
+
+  async function deliver(claimed: ClaimedOutboxRow): Promise<void> {
+    let message: OutgoingMessage;
+    try {
+      message = JSON.parse(claimed.payload) as OutgoingMessage;
+    } catch (err) {
+      record(claimed.id, () => deps.repo.markFailed(claimed.id, null, `unreadable payload: ${(err as Error).message}`));
+      return;
+    }
+    const startedAt = now();
+    let fromChunk = claimed.chunks_sent;
+    if (claimed.settle) {
+      // Zalo has no idempotency key: look for the part whose outcome was unknown before sending it again.
+      const seen = await deps.client.readBack(claimed.user_id, message, fromChunk, claimed.uncertain_since ?? claimed.created_at);
+      if (seen === 'delivered') fromChunk += 1;
+      deps.logger.info({ outboxId: claimed.id, readBack: seen }, seen === 'delivered' ? 'Unknown send found delivered' : 'Unknown send not confirmed; resending it once');
+    }
+    const report = await deps.client.deliver(claimed.user_id, message, { fromChunk });
+    // stop() gave up waiting and the database may be closed: the row stays 'sending' and is settled at the next start.
+    if (abandoned) return;
+    record(claimed.id, outcomeWriter(claimed, report, startedAt));
+  }
+
+  /** What to write for one attempt's report: the whole retry policy of a message is here. */
+  function outcomeWriter(r: ClaimedOutboxRow, report: SendReport, startedAt: number): () => void {
+    const at = now();
+    const error = report.error ?? report.outcome;
+    switch (report.outcome) {
+      case 'sent':
+        return () => deps.repo.markSent(r.id, at, report.messageIds[0], report.chunksSent);
+      case 'retry_later':
+        if (r.attempts < MAX_OUTBOX_ATTEMPTS) return () => deps.repo.retryAt(r.id, at + backoff(r.attempts), report.code, error, report.chunksSent);
+        deps.logger.error({ outboxId: r.id, attempts: r.attempts, err: error }, 'Message could not be delivered after every attempt; recorded as failed');
+        return () => deps.repo.markFailed(r.id, report.code, error, report.chunksSent);
+      case 'uncertain': {
+        // Zalo may have delivered it: resend once, later (after a read-back), never blindly and never twice.
+        const resendAt = r.resent === 0 ? at + uncertainResendMs : null;
+        deps.logger.warn(
+          { outboxId: r.id, chunk: report.chunksSent, err: error, resendAt: resendAt === null ? null : new Date(resendAt).toISOString() },
+          resendAt === null ? 'Outcome of a send unknown again after its one resend; recorded as unknown' : 'Outcome of a send unknown; it is read back and resent once later',
+        );
+        return () => deps.repo.markUnknown(r.id, { resendAt, since: startedAt, chunksSent: report.chunksSent, error });
       }
-    } else if (err instanceof ZaloHttpError && row.attempts < MAX_OUTBOX_ATTEMPTS) {
-      deps.repo.retryAt(row.id, at + retryDelayMs * row.attempts, null, err.message);
-    } else {
-      deps.repo.markFailed(row.id, null, (err as Error).message);
-      deps.logger.error({ outboxId: row.id, err: (err as Error).message }, 'Message could not be delivered; recorded as failed');
+      case 'out_of_window':
+        if (HOLD_WHEN_OUT_OF_WINDOW.has(r.purpose)) {
+          deps.logger.info({ outboxId: r.id }, 'Outside the 7-day window: message held until the citizen writes again');
+          return () => deps.repo.hold(r.id, report.code ?? 0, error);
+        }
+        return () => deps.repo.markFailed(r.id, report.code, error, report.chunksSent);
+      case 'permanent':
+        deps.logger.warn({ outboxId: r.id, code: report.code }, 'Zalo refused a message; recorded as failed');
+        return () => deps.repo.markFailed(r.id, report.code, error, report.chunksSent);
+      case 'needs_reauth':
+        return () => deps.repo.retryAt(r.id, at + REAUTH_RETRY_MS, null, error, report.chunksSent);
+    }
+  }
+
+  function flushOnStop(): void {
+    if (!flushUnrecorded()) {
+      deps.logger.error({ unrecorded: unrecorded.size }, 'Stopping with send outcomes not recorded (database not writable); they are read back at the next start');
     }
   }
 
@@ -90,11 +162,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     scheduled = false;
     if (!running) return;
     const free = deps.concurrency - inFlight.size;
-    if (free <= 0) return;
-    let rows: OutboxRow[];
+    if (free <= 0 || Date.now() < pausedUntil) return;
+    // The database still refuses writes: claiming would fail too.
+    if (!flushUnrecorded()) {
+      pausedUntil = Date.now() + FAILED_WRITE_PAUSE_MS;
+      return;
+    }
+    let rows: ClaimedOutboxRow[];
     try {
       rows = deps.repo.claimDue(deps.clock.now().getTime(), free, busyUsers);
     } catch (err) {
+      pausedUntil = Date.now() + FAILED_WRITE_PAUSE_MS;
       deps.logger.error({ err: (err as Error).message }, 'Outbox read failed; will retry');
       return;
     }
@@ -120,7 +198,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       if (running) return;
       running = true;
       const recovered = deps.repo.recoverInFlight(deps.clock.now().getTime());
-      if (recovered > 0) deps.logger.warn({ recovered }, 'Outbox rows left in flight by a crash will be sent again');
+      if (recovered > 0) deps.logger.warn({ recovered }, 'Outbox rows left in flight by a crash are read back, then resent once if not found');
       timer = setInterval(kick, pollMs);
       timer.unref();
       kick();
@@ -129,7 +207,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     async stop() {
       running = false;
       if (timer) clearInterval(timer);
-      if (inFlight.size === 0) return;
+      if (inFlight.size === 0) {
+        flushOnStop();
+        return;
+      }
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise<'timeout'>((resolve) => {
         graceTimer = setTimeout(() => resolve('timeout'), deps.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
@@ -138,8 +219,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       clearTimeout(graceTimer);
       if (outcome === 'timeout') {
         abandoned = true;
-        deps.logger.warn({ inFlight: inFlight.size }, 'Stopping with sends still in flight; they will be sent again at the next start');
+        deps.logger.warn({ inFlight: inFlight.size }, 'Stopping with sends still in flight; they are read back (resent once if not found) at the next start');
       }
+      if (!abandoned) flushOnStop();
     },
   };
 }

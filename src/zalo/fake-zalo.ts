@@ -34,6 +34,15 @@ export interface FakeZaloOptions {
    * ('__broadcast__' stands for the article broadcast). Mutable: a test switches it off when "morning" comes.
    */
   nightRefused?: boolean | Set<string>;
+  /**
+   * A slow Zalo that still delivers: CS sends are recorded at once but answered only after this many ms (past the
+   * client's timeout, the bot cannot know the message went out).
+   */
+  lateAnswerMs?: number;
+  /** The OAuth host rotates the pair at once but answers after this many ms (a slow refresh). */
+  oauthLatencyMs?: number;
+  /** GET /v2.0/oa/conversation answers -209 (read-back unavailable) instead of the recent messages. */
+  conversationUnsupported?: boolean;
   /** Called after each message is recorded (tests use it to act in the middle of a fan-out). */
   onSend?: (message: FakeSentMessage) => void;
   random?: () => number;
@@ -68,7 +77,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
 
   const tokenOk = (token: string | undefined) => (options.lenientTokens ? Boolean(token) : token === fake.state.accessToken);
 
-  app.post('/v4/oa/access_token', express.urlencoded({ extended: false }), (req, res) => {
+  app.post('/v4/oa/access_token', express.urlencoded({ extended: false }), async (req, res) => {
     fake.oauthCalls++;
     const given = String(req.body?.refresh_token ?? '');
     if (!options.lenientTokens && given !== fake.state.refreshToken) {
@@ -77,6 +86,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
     }
     const n = Number(/(\d+)$/.exec(fake.state.refreshToken)?.[1] ?? '1') + 1;
     fake.state = { accessToken: `fake-access-${n}`, refreshToken: `fake-refresh-${n}` };
+    if (options.oauthLatencyMs) await new Promise((r) => setTimeout(r, options.oauthLatencyMs));
     res.json({ access_token: fake.state.accessToken, refresh_token: fake.state.refreshToken, expires_in: String(options.expiresIn ?? 90000) });
   });
 
@@ -119,7 +129,28 @@ export async function startFakeZalo(options: FakeZaloOptions = {}, port = 0): Pr
     if (options.outOfWindow?.has(userId)) return void res.json({ error: -230, message: 'User has not interacted with the OA in the past 7 days' });
     if (refusedAtNight(userId)) return void res.json(NIGHT);
     const m = record(userId, req.body);
-    res.json({ error: 0, message: 'Success', data: { message_id: m.messageId, user_id: userId } });
+    const answer = () => res.json({ error: 0, message: 'Success', data: { message_id: m.messageId, user_id: userId } });
+    if (options.lateAnswerMs) setTimeout(() => (res.writable ? answer() : undefined), options.lateAnswerMs);
+    else answer();
+  });
+
+  // The OA's recent messages with one user, newest first (the shape the bot's read-back expects; Zalo's own field
+  // list is not confirmed, see the reference).
+  app.get('/v2.0/oa/conversation', (req, res, next) => {
+    if (options.conversationUnsupported) return void next();
+    const data = JSON.parse(String(req.query.data ?? '{}')) as { user_id?: string; offset?: number; count?: number };
+    if (!data.user_id) return void res.json({ error: -201, message: 'parameter user_id is invalid' });
+    const offset = Number(data.offset ?? 0);
+    const count = Math.min(10, Number(data.count ?? 10));
+    const mine = fake.sent.filter((m) => m.userId === data.user_id).reverse().slice(offset, offset + count);
+    res.json({
+      error: 0,
+      message: 'Success',
+      data: mine.map((m) => {
+        const msg = m.body.message as { text?: unknown } | undefined;
+        return { src: 0, time: m.at, type: 'text', message: typeof msg?.text === 'string' ? msg.text : '', message_id: m.messageId, from_id: 'oa', to_id: m.userId };
+      }),
+    });
   });
 
   app.get('/v3.0/oa/user/detail', (req, res) => {

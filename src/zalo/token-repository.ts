@@ -10,6 +10,9 @@ export interface TokenRow {
   reauth_reason: string | null;
   lock_owner: string | null;
   lock_until: number;
+  /** A refresh got no answer at this time: the refresh token may have been spent, so it is never sent again. */
+  refresh_unknown_at: number | null;
+  refresh_unknown_reason: string | null;
 }
 
 export interface TokenRepository {
@@ -22,6 +25,8 @@ export interface TokenRepository {
   save(owner: string, access: string, refresh: string, expiresAt: number, now: number): void;
   unlock(owner: string): void;
   markNeedsReauth(reason: string): void;
+  /** Notes a refresh whose outcome is unknown (the stored pair stays in use while its access token is valid). */
+  markRefreshUnknown(at: number, reason: string): void;
   /** Operator re-authorised: replace the pair and clear the flag. */
   replace(access: string, refresh: string, expiresAt: number, now: number): void;
 }
@@ -37,15 +42,17 @@ export function createTokenRepository(db: Db): TokenRepository {
   );
   const save = db.prepare(
     `UPDATE zalo_tokens SET access_token = ?, refresh_token = ?, expires_at = ?, refreshed_at = ?,
-       needs_reauth = 0, reauth_reason = NULL, lock_owner = NULL, lock_until = 0 WHERE id = 1 AND lock_owner = ?`,
+       needs_reauth = 0, reauth_reason = NULL, refresh_unknown_at = NULL, refresh_unknown_reason = NULL, lock_owner = NULL, lock_until = 0
+     WHERE id = 1 AND lock_owner = ?`,
   );
   const unlock = db.prepare(`UPDATE zalo_tokens SET lock_owner = NULL, lock_until = 0 WHERE id = 1 AND lock_owner = ?`);
   const reauth = db.prepare(`UPDATE zalo_tokens SET needs_reauth = 1, reauth_reason = ? WHERE id = 1`);
+  const refreshUnknown = db.prepare(`UPDATE zalo_tokens SET refresh_unknown_at = ?, refresh_unknown_reason = ? WHERE id = 1`);
   const replace = db.prepare(
     `INSERT INTO zalo_tokens (id, access_token, refresh_token, expires_at, refreshed_at) VALUES (1, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
        expires_at = excluded.expires_at, refreshed_at = excluded.refreshed_at, needs_reauth = 0, reauth_reason = NULL,
-       lock_owner = NULL, lock_until = 0`,
+       refresh_unknown_at = NULL, refresh_unknown_reason = NULL, lock_owner = NULL, lock_until = 0`,
   );
   return {
     get: () => get.get() as TokenRow | undefined,
@@ -56,6 +63,7 @@ export function createTokenRepository(db: Db): TokenRepository {
     },
     unlock: (owner) => void unlock.run(owner),
     markNeedsReauth: (reason) => void reauth.run(reason.slice(0, 300)),
+    markRefreshUnknown: (at, reason) => void refreshUnknown.run(at, reason.slice(0, 300)),
     replace: (a, r, e, now) => void replace.run(a, r, e, now),
   };
 }

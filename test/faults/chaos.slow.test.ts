@@ -23,6 +23,7 @@ describe('Zalo failing 30% of calls', () => {
       retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 },
       outboxPollMs: 20,
       outboxRetryMs: 200,
+      outboxUncertainMs: 300,
     });
     const questions = ['lam cccd can j', 'đăng ký tạm trú', 'xin chào', 'cháy nhà rồi', 'mất cà vẹt làm lại', 'How do I apply for a passport?'];
     for (let i = 0; i < EVENTS; i += 50) {
@@ -43,16 +44,22 @@ describe('Zalo failing 30% of calls', () => {
     }
     await tb.bot.drainInbox();
     const db = tb.bot.db;
-    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending')").pluck().get() as number) === 0, 240_000);
+    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending') OR (status = 'unknown' AND resend_at IS NOT NULL)").pluck().get() as number) === 0, 240_000);
 
     expect(db.prepare("SELECT count(*) FROM inbox WHERE status = 'done'").pluck().get()).toBe(EVENTS);
     const rows = db.prepare('SELECT id, user_id, status, last_error, payload FROM outbox').all() as { id: number; user_id: string; status: string; last_error: string | null; payload: string }[];
     expect(rows.length).toBeGreaterThanOrEqual(EVENTS);
-    const failed = rows.filter((r) => r.status === 'failed');
+    // 'unknown': a timeout or broken answer twice in a row (first attempt and its one resend); never a third copy.
+    const failed = rows.filter((r) => r.status === 'failed' || r.status === 'unknown');
     for (const r of failed) expect(r.last_error, `outbox ${r.id}`).toBeTruthy();
-    expect(rows.every((r) => r.status === 'sent' || r.status === 'failed')).toBe(true);
-    // Nearly everything gets through: six attempts at 30% failure leave ~0.07% per message.
-    expect(failed.length).toBeLessThan(rows.length * 0.02);
+    expect(rows.every((r) => r.status === 'sent' || r.status === 'failed' || r.status === 'unknown')).toBe(true);
+    // Nearly everything gets through. What surely did not reach Zalo (500, -32) is retried up to 8 times: almost
+    // never failed. A timeout or broken answer (12% of calls here, more when a loaded machine makes the 300 ms
+    // timeout fire) is resent once, so about 0.12 × 0.15 ≈ 2% end 'unknown' (issue 12: at most two copies, never 30).
+    const unknown = rows.filter((r) => r.status === 'unknown').length;
+    console.log(JSON.stringify({ rows: rows.length, failed: failed.length - unknown, unknown }));
+    expect(failed.length - unknown).toBeLessThan(rows.length * 0.005);
+    expect(unknown).toBeLessThan(rows.length * 0.05);
 
     // At the fake: one accepted copy per sent row, never two of the same message to the same person.
     const seen = new Map<string, number>();

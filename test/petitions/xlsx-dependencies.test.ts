@@ -32,11 +32,11 @@ describe('exceljs dependencies', () => {
   });
 
   it('the streamed petition export reads back with both exceljs readers', async () => {
-    tb = await startTestBot({ outboxPollMs: 10, env: { ADMIN_TOKEN: 'test-admin-token-0123456789' } });
+    tb = await startTestBot({ outboxPollMs: 10, env: { ADMIN_TOKEN: 'test-admin-token-0123456789abcdefghijkl' } });
     for (let i = 0; i < 3; i++) {
       tb.bot.petitions.submit({ userId: `u${i}`, kind: 'phan_anh', topic: 'other', procedureId: undefined, content: `Nội dung phản ánh số ${i}, đủ dài để hợp lệ.`, language: 'vi', needsTranslation: false, name: 'Nguyễn Văn An', phone: '+84912345678', address: 'Ấp 3', consentAt: Date.now(), attachments: [] });
     }
-    const res = await fetch(`${tb.bot.url}/admin/api/petitions/export?format=xlsx`, { headers: { authorization: 'Bearer test-admin-token-0123456789' } });
+    const res = await fetch(`${tb.bot.url}/admin/api/petitions/export?format=xlsx`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdefghijkl' } });
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
 

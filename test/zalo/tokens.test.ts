@@ -130,9 +130,9 @@ describe('token refresh', () => {
 
     const health = await fetch(`${t.bot.url}/healthz`);
     expect(health.status).toBe(200);
-    const body = (await health.json()) as { status: string; token: { needsReauth: boolean } };
+    const body = (await health.json()) as { status: string; reasons: string[] };
     expect(body.status).toBe('degraded');
-    expect(body.token.needsReauth).toBe(true);
+    expect(body.reasons).toEqual([expect.stringMatching(/re-authorisation/)]);
 
     // No further OAuth or API call is made with a broken chain: nothing is registered, nock would refuse it.
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Lần 2' })).rejects.toBeInstanceOf(ZaloReauthRequiredError);
