@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
-import cron from 'node-cron';
 import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { ScryptCost } from './admin/passwords.ts';
@@ -14,16 +13,18 @@ import { createDispatcher } from './bot/dispatcher.ts';
 import { createConversation } from './features/index.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { assertLiveTokens, loadConfig, type Config } from './config.ts';
 import { openDatabase, SERVER_BUSY_TIMEOUT_MS, type Db } from './db/open.ts';
 import { createAdminHealthRouter, createHealthCheck, createHealthRouter, createWriteHealth } from './health.ts';
 import { createI18n } from './i18n/index.ts';
+import { scheduleJobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createInboxRepository } from './queue/inbox-repository.ts';
 import { createInboxWriter } from './queue/inbox-writer.ts';
 import { createIngressPriority } from './queue/ingress-priority.ts';
 import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
+import { runMain } from './run-main.ts';
 import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
 import { checkContentDir, listenError, loadingContent, openCheckedDatabase } from './startup-checks.ts';
@@ -256,17 +257,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
     { name: 'inbox-retention', cron: '17 3 * * *', runAtStart: true, run: () => void inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS) },
   ];
-  const scheduled = jobs.map((job) => {
-    const run = () => {
-      try {
-        job.run();
-      } catch (err) {
-        logger.error({ job: job.name, err: (err as Error).message }, 'Scheduled job failed; it runs again at its next time');
-      }
-    };
-    if (job.runAtStart) run();
-    return cron.schedule(job.cron, run, { timezone: config.timeZone, name: job.name });
-  });
+  const scheduled = scheduleJobs(jobs, { timeZone: config.timeZone, logger });
   const tokenTimer = setInterval(() => {
     tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
   }, TOKEN_CHECK_MS);
@@ -300,7 +291,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
         clearInterval(inboxTimer);
         // Stops in parallel with the rest (bounded): in-flight sends finish, leases are released for the next start.
         const broadcastsStopped = broadcasts.stop();
-        for (const job of scheduled) await job.stop();
+        await scheduled.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await dispatcher.stop();
@@ -318,38 +309,6 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   };
 }
 
-/** Runs the bot as a process: stops cleanly on SIGTERM/SIGINT within 10 s. */
-async function runMain(): Promise<void> {
-  loadDotEnv();
-  let bot: RunningBot;
-  try {
-    bot = await startBot();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const stop = (signal: string) => {
-    bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
-    const force = setTimeout(() => {
-      bot.logger.error('Shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    bot.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        bot.logger.error({ err: err.message }, 'Error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runMain();
+  void runMain(() => startBot());
 }
