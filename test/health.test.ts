@@ -10,7 +10,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const ADMIN_TOKEN = 'health-admin-token-0123456789';
+const ADMIN_TOKEN = 'health-admin-token-0123456789abcdefghijk';
 
 async function health(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${url}/healthz`);

@@ -26,9 +26,11 @@ describe('refresh storms and a busy database', () => {
     // Another process (a backup, a CLI) holds the write lock for 700 ms.
     const holder = spawn(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(tb.dbPath)});d.exec('BEGIN EXCLUSIVE');console.log('locked');setTimeout(()=>{d.exec('COMMIT');d.close()},700)`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => holder.stdout!.once('data', r));
+    // Listen for the holder's exit now: the ack may come after the lock is released, and the exit event with it.
+    const released = new Promise((r) => holder.once('exit', r));
     const pending = tb.post({ app_id: '3608465249409039670', event_name: 'user_send_text', timestamp: String(Date.now()), sender: { id: '7300000000000000001' }, recipient: { id: '1' }, message: { msg_id: uniqueMsgId(), text: 'xin chào' } });
     expect((await pending).status).toBe(200);
-    await new Promise((r) => holder.once('exit', r));
+    await released;
     await waitFor('the reply', () => tb!.fake!.messagesFor('7300000000000000001').length > 0);
   });
 });
