@@ -66,7 +66,13 @@ describe('a petition draft under the production heap cap', () => {
       if (exit) throw new Error(`the bot died (${JSON.stringify(exit)}):\n${output.slice(-3000)}`);
     };
     const replies = () => fake!.messagesFor(USER).map((m) => (m.body.message as { text?: string }).text ?? '');
+    // The bot answers at most 20 messages a minute per citizen (issue 12): keep to 19 in any minute.
+    const sentAt: number[] = [];
     const say = async (text: string) => {
+      const windowStart = sentAt.length >= 19 ? sentAt[sentAt.length - 19]! : 0;
+      const wait = windowStart + 61_000 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sentAt.push(Date.now());
       const before = replies().length;
       const body = { app_id: CREDS.appId, event_name: 'user_send_text', timestamp: String(Date.now()), sender: { id: USER }, recipient: { id: '1' }, message: { msg_id: uniqueMsgId(), text } };
       expect((await postWebhook(url, body)).status).toBe(200);
