@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createUnderstander } from '../src/bot/intents.ts';
+import { createUnderstander } from '../src/bot/understand.ts';
 import { loadProcedureFiles } from '../src/procedures/content-loader.ts';
 import type { Procedure } from '../src/procedures/schema.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../src/procedures/search.ts';

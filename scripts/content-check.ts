@@ -13,4 +13,5 @@ for (const issue of report.issues) {
 const errors = report.issues.filter((i) => i.severity === 'error').length;
 const warnings = report.issues.length - errors;
 console.log(`content:check — ${report.procedureCount} procedures, ${errors} errors, ${warnings} warnings`);
-process.exit(errors > 0 ? 1 : 0);
+// exitCode, not exit(): exit() drops what is still queued for a slow pipe (a long report came out cut off).
+process.exitCode = errors > 0 ? 1 : 0;

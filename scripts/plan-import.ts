@@ -1,7 +1,7 @@
 // npm run plan:import -- content/plans/2025.yaml: one draft post per plan item (09:00 local on a working day of its
 // period). Importing the same plan again creates nothing: items already imported are listed as "exists".
 import { createPostRepository } from '../src/broadcasts/post-repository.ts';
-import { formatLocalShort } from '../src/broadcasts/local-time.ts';
+import { formatLocalShort } from '../src/time.ts';
 import { importPlan, loadPlan, PlanError } from '../src/broadcasts/plan-import.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';

@@ -1,7 +1,7 @@
 // npm run posts:list [-- --status scheduled] [--json]: the broadcast schedule, in send order, with delivery counts.
 import { parseArgs } from 'node:util';
 import { createDeliveryRepository } from '../src/broadcasts/delivery-repository.ts';
-import { formatLocalIso, formatLocalShort } from '../src/broadcasts/local-time.ts';
+import { formatLocalIso, formatLocalShort } from '../src/time.ts';
 import { createPostRepository, POST_STATUSES, type PostStatus } from '../src/broadcasts/post-repository.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';

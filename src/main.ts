@@ -3,10 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
-import cron from 'node-cron';
-import { createPetitionAdminRouter } from './petitions/admin-routes.ts';
-import { createQuizAdminRouter } from './quiz/admin-routes.ts';
-import { createSatisfactionAdminRouter } from './satisfaction/admin-routes.ts';
 import type { PetitionService } from './petitions/petition-service.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { ScryptCost } from './admin/passwords.ts';
@@ -14,19 +10,21 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createCitizenLimiter } from './bot/citizen-limit.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
-import { createBot } from './bot/create-bot.ts';
+import { createConversation } from './features/index.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { assertLiveTokens, ConfigError, loadConfig, loadDotEnv, type Config } from './config.ts';
+import { assertLiveTokens, loadConfig, type Config } from './config.ts';
 import { openDatabase, SERVER_BUSY_TIMEOUT_MS, type Db } from './db/open.ts';
 import { createAdminHealthRouter, createHealthCheck, createHealthRouter, createWriteHealth } from './health.ts';
 import { createI18n } from './i18n/index.ts';
+import { scheduleJobs } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createInboxRepository } from './queue/inbox-repository.ts';
 import { createInboxWriter } from './queue/inbox-writer.ts';
 import { createIngressPriority } from './queue/ingress-priority.ts';
 import { createOutboxRepository } from './queue/outbox-repository.ts';
 import { createOutboxWorker } from './queue/outbox-worker.ts';
+import { runMain } from './run-main.ts';
 import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
 import { checkContentDir, listenError, loadingContent, openCheckedDatabase } from './startup-checks.ts';
@@ -167,8 +165,9 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     linkButtonTitle: i18n.t('vi', 'broadcast.linkButton'),
   });
 
+  // The conversation features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy).
   // Content errors are the operator's to fix (CONTENT_DIR), said in one line.
-  const bot = loadingContent(config.contentDir, () => createBot({
+  const conversation = loadingContent(config.contentDir, () => createConversation({
     db,
     contentDir: config.contentDir,
     timeZone: config.timeZone,
@@ -184,12 +183,12 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     logger,
     secret: `${zalo.appSecret}:${zalo.oaSecretKey}`,
   }));
-  const route = bot.route;
+  const route = conversation.bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.
   const ingress = createIngressPriority();
   // At most 20 messages a minute answered per citizen (then one notice); emergencies, as the intent layer sees them, always.
   const limiter = createCitizenLimiter();
-  const isEmergency = (text: string) => bot.understander.understand(text).intent === 'emergency';
+  const isEmergency = (text: string) => conversation.procedures.understander.understand(text).intent === 'emergency';
   const dispatcher = createDispatcher({ db, inbox, outbox, users, route, i18n, clock, logger, onEnqueued: () => worker.kick(), yieldTurn: ingress.yieldTurn, limiter, isEmergency });
 
   // Staff console and JSON API: login is public; every other /admin/api route needs a staff session (with its
@@ -204,8 +203,8 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     contentDir: config.contentDir,
     posts: broadcasts.posts,
     deliveries: broadcasts.deliveries,
-    index: bot.index,
-    questions: bot.questions,
+    index: conversation.procedures.index,
+    questions: conversation.questions,
     tokens,
     inbox,
     outbox,
@@ -213,13 +212,11 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   });
   const adminApi = express.Router();
   adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);
-  // (features mount their routers on adminApi below)
   const healthCheck = createHealthCheck({ db, mode: config.mode, tokens, inbox, outbox, clock, sendLog, writes });
   adminApi.use(createAdminHealthRouter(healthCheck));
+  // Each feature's staff API, behind the guard.
   adminApi.use(broadcasts.adminRouter);
-  adminApi.use(createQuizAdminRouter({ quizzes: bot.quizzes, repo: bot.quizRepo, piiLog: bot.petitionRepo, i18n, timeZone: config.timeZone, clock }));
-  adminApi.use(createSatisfactionAdminRouter({ satisfaction: bot.satisfaction, timeZone: config.timeZone }));
-  adminApi.use(createPetitionAdminRouter({ service: bot.petitions, repo: bot.petitionRepo, index: bot.index, i18n, timeZone: config.timeZone, clock }));
+  for (const feature of conversation.features) if (feature.adminRouter) adminApi.use(feature.adminRouter);
 
   const webhook = createWebhookHandler({
     appId: zalo.appId,
@@ -254,18 +251,13 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   worker.start();
   dispatcher.start();
   broadcasts.start();
-  // Retention: personal fields of petitions closed long ago are erased at start and then daily.
-  const runRetention = () => {
-    try {
-      bot.petitions.runRetention();
-      // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
-      inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS);
-    } catch (err) {
-      logger.error({ err: (err as Error).message }, 'Petition retention job failed; it runs again tomorrow');
-    }
-  };
-  runRetention();
-  const retentionJob = cron.schedule('17 3 * * *', runRetention, { timezone: config.timeZone, name: 'petition-retention' });
+  // Scheduled jobs: each feature's (petition retention…) and the inbox's. Each runs at start too, to catch up.
+  const jobs = [
+    ...conversation.features.flatMap((f) => f.jobs ?? []),
+    // Raw webhook bodies (they may hold what citizens typed) are kept 30 days for troubleshooting, then emptied.
+    { name: 'inbox-retention', cron: '17 3 * * *', runAtStart: true, run: () => void inbox.pruneHandled(clock.now().getTime() - INBOX_BODY_RETENTION_MS) },
+  ];
+  const scheduled = scheduleJobs(jobs, { timeZone: config.timeZone, logger });
   const tokenTimer = setInterval(() => {
     tokens.refreshIfDue().catch((err: Error) => logger.error({ err: err.message }, 'Scheduled token refresh failed'));
   }, TOKEN_CHECK_MS);
@@ -290,7 +282,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     tokens,
     fakeZalo,
     staffConsole,
-    petitions: bot.petitions,
+    petitions: conversation.petitions.service,
     broadcasts,
     drainInbox: () => dispatcher.drain(),
     close() {
@@ -299,7 +291,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
         clearInterval(inboxTimer);
         // Stops in parallel with the rest (bounded): in-flight sends finish, leases are released for the next start.
         const broadcastsStopped = broadcasts.stop();
-        await retentionJob.stop();
+        await scheduled.stop();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await dispatcher.stop();
@@ -317,38 +309,6 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
   };
 }
 
-/** Runs the bot as a process: stops cleanly on SIGTERM/SIGINT within 10 s. */
-async function runMain(): Promise<void> {
-  loadDotEnv();
-  let bot: RunningBot;
-  try {
-    bot = await startBot();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const stop = (signal: string) => {
-    bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
-    const force = setTimeout(() => {
-      bot.logger.error('Shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    bot.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        bot.logger.error({ err: err.message }, 'Error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  void runMain();
+  void runMain(() => startBot());
 }

@@ -12,7 +12,6 @@ export type OutgoingMessage =
   | { kind: 'image'; imageUrl: string; text?: string }
   | { kind: 'request_user_info'; title: string; subtitle: string; imageUrl?: string };
 
-export const MAX_BUTTONS = 5;
 export const MAX_TEXT_LENGTH = 2000;
 
 /** Shorthand for a text message with optional buttons. */

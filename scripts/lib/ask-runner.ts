@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBot, type Bot } from '../../src/bot/create-bot.ts';
+import { createConversation, type Conversation } from '../../src/features/index.ts';
 import type { ProcedureRef } from '../../src/bot/context.ts';
 import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -25,7 +25,9 @@ export interface AskResult {
 /** The bot's conversation path on a temporary database, without Zalo or HTTP. */
 export interface AskRunner {
   ask(question: string, userId: string): Promise<AskResult>;
-  bot: Bot;
+  conversation: Conversation;
+  /** The runner's clock (the date answers are given as of). */
+  now(): Date;
   close(): void;
 }
 
@@ -43,7 +45,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
   const db: Db = openDatabase(join(dir, 'ask.db'));
   const users = createUserRepository(db);
   const i18n: I18n = createI18n({ unitName: config.unit.name, hotline: config.unit.hotline ?? '' });
-  const bot = createBot({
+  const conversation = createConversation({
     db,
     contentDir: config.contentDir,
     timeZone: config.timeZone,
@@ -61,14 +63,15 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
   });
   let seq = 0;
   return {
-    bot,
+    conversation,
+    now: () => clock.now(),
     async ask(question, userId) {
       const now = clock.now();
       // As the dispatcher does: the user is seen, and their stored language is used.
       users.touch(userId, now.getTime());
       const stored = users.get(userId)?.language;
       const language = isLanguage(stored) ? stored : 'vi';
-      const routed = bot.route({
+      const routed = conversation.bot.route({
         event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
         userId,
         text: question,

@@ -6,7 +6,8 @@ import { STALE_AFTER_DAYS } from '../procedures/content-check.ts';
 import type { ProcedureIndex } from '../procedures/search.ts';
 import { localDate } from '../time.ts';
 import { buildDashboard, type DashboardDeps } from './dashboard.ts';
-import { buildReport, currentPeriodKey, parsePeriod, type ReportDeps } from './report.ts';
+import { buildReport, type ReportDeps } from './report.ts';
+import { currentPeriodKey, parsePeriod } from '../time.ts';
 import { writeReportXlsx } from './report-xlsx.ts';
 
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
-import { formatLocalShort } from '../broadcasts/local-time.ts';
+import { formatLocalShort } from '../time.ts';
 import type { PostRepository } from '../broadcasts/post-repository.ts';
 import type { QuestionLog } from '../analytics/question-log.ts';
 import type { InboxRepository } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';
 import { localParts, startOfLocalDay, zonedTimeToEpoch } from '../time.ts';
 import type { TokenManager } from '../zalo/tokens.ts';
-import { utcOffsetAt } from './report.ts';
+import { utcOffsetAt } from '../time.ts';
 import type { StatsRepository } from './stats-repository.ts';
 
 export interface DashboardDeps {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { formatLocalShort } from '../broadcasts/local-time.ts';
+import { formatLocalShort } from '../time.ts';
 import { importPlan, loadPlan, PlanError, type Plan } from '../broadcasts/plan-import.ts';
 import type { PostRepository } from '../broadcasts/post-repository.ts';
 import type { Clock } from '../clock.ts';

@@ -1,53 +1,12 @@
 import type { DeliveryCounts, DeliveryRepository } from '../broadcasts/delivery-repository.ts';
-import { formatLocalShort } from '../broadcasts/local-time.ts';
 import type { PostRepository, PostStatus } from '../broadcasts/post-repository.ts';
-import { localParts, zonedTimeToEpoch } from '../time.ts';
+import { formatLocalShort, localIsoDate, type LocalPeriod, type PeriodKind } from '../time.ts';
 import type { CountBy, StatsRepository } from './stats-repository.ts';
 
-// The plan's reporting cycle: a quarter (2025-Q1), six months (2025-H1) or a year (2025), in APP_TIMEZONE.
-
-export type PeriodKind = 'quarter' | 'half' | 'year';
+// The plan's reporting cycle (quarter, six months, year) is src/time.ts's LocalPeriod.
 
 /** A reporting period: [from, to) instants, its months (YYYY-MM) and the zone's UTC offset at its start. */
-export interface ReportPeriod {
-  key: string;
-  kind: PeriodKind;
-  year: number;
-  from: number;
-  to: number;
-  months: string[];
-  offsetMs: number;
-}
-
-/** "2025-Q2" | "2025-H1" | "2025" → the period; undefined when malformed. */
-export function parsePeriod(text: string, timeZone: string): ReportPeriod | undefined {
-  const m = /^(\d{4})(?:-(Q[1-4]|H[12]))?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  if (year < 2000 || year > 2100) return undefined;
-  const part = m[2]?.toUpperCase();
-  const kind: PeriodKind = !part ? 'year' : part.startsWith('Q') ? 'quarter' : 'half';
-  const length = kind === 'year' ? 12 : kind === 'half' ? 6 : 3;
-  const firstMonth = !part ? 1 : (Number(part.slice(1)) - 1) * length + 1;
-  const from = zonedTimeToEpoch({ year, month: firstMonth, day: 1 }, timeZone);
-  const to = zonedTimeToEpoch({ year, month: firstMonth + length, day: 1 }, timeZone);
-  const months = Array.from({ length }, (_, i) => `${year}-${String(firstMonth + i).padStart(2, '0')}`);
-  return { key: part ? `${year}-${part}` : String(year), kind, year, from, to, months, offsetMs: utcOffsetAt(from, timeZone) };
-}
-
-/** The zone's offset from UTC at an instant, in ms. */
-export function utcOffsetAt(at: number, timeZone: string): number {
-  const p = localParts(new Date(at), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(at / 60_000) * 60_000;
-}
-
-/** The period that contains `now` of the given kind (what the reports page opens with). */
-export function currentPeriodKey(now: Date, timeZone: string, kind: PeriodKind): string {
-  const p = localParts(now, timeZone);
-  if (kind === 'year') return String(p.year);
-  if (kind === 'half') return `${p.year}-H${p.month <= 6 ? 1 : 2}`;
-  return `${p.year}-Q${Math.ceil(p.month / 3)}`;
-}
+export type ReportPeriod = LocalPeriod;
 
 const SENT_STATUSES: ReadonlySet<PostStatus> = new Set(['sent', 'partially_sent']);
 const emptyDeliveries = (): DeliveryCounts => ({ sent: 0, failed: 0, out_of_window: 0, unknown: 0, pending: 0, skipped: 0, cancelled: 0 });
@@ -89,10 +48,6 @@ export interface ReportDeps {
 const fillMonths = (months: string[], rows: CountBy[]) => {
   const byKey = new Map(rows.map((r) => [r.key, r.n]));
   return months.map((m) => byKey.get(m) ?? 0);
-};
-const localIsoDate = (ms: number, timeZone: string) => {
-  const p = localParts(new Date(ms), timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 };
 
 /** Builds the report of a period from the stores (no writes). */

@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { SESSION_COOKIE, readCookie, sessionCookieOptions } from './cookies.ts';
-import { utcOffsetAt } from './report.ts';
+import { utcOffsetAt } from '../time.ts';
 import type { StaffRepository } from './staff-repository.ts';
 import { staffMessage } from './staff-messages.ts';
 import { StaffRequestError, type StaffService } from './staff-service.ts';

@@ -8,17 +8,11 @@ import type { UserRepository } from '../users/user-repository.ts';
 import { parseZaloEvent, type ZaloEvent } from '../zalo/events.ts';
 import { parseWebhookJson } from '../zalo/json.ts';
 import type { CitizenLimiter } from './citizen-limit.ts';
-import type { BotContext } from './context.ts';
+import type { IncomingContext } from './context.ts';
 import type { RoutedReply } from './router.ts';
 
 const MAX_ATTEMPTS = 3;
 const BATCH = 50;
-
-/** Side effects every event triggers before routing (follower bookkeeping, opt-outs…). */
-export type EventObserver = (event: ZaloEvent, receivedAt: number) => void;
-
-/** Called after each routed event (analytics, unanswered-question log…). */
-export type RouteObserver = (ctx: BotContext, result: RoutedReply) => void;
 
 export interface Dispatcher {
   start(): void;
@@ -34,25 +28,37 @@ export interface DispatcherDeps {
   inbox: InboxRepository;
   outbox: OutboxRepository;
   users: UserRepository;
-  route: (ctx: BotContext) => RoutedReply;
+  route: (ctx: IncomingContext) => RoutedReply;
   i18n: I18n;
   clock: Clock;
   logger: Logger;
   onEnqueued: () => void;
-  observers?: EventObserver[];
-  routeObservers?: RouteObserver[];
   /** Waits between events so webhook acks go first (src/queue/ingress-priority.ts); by default one loop turn. */
   yieldTurn?: () => Promise<void>;
   /** Per-citizen message limit (src/bot/citizen-limit.ts); none = every message answered. */
   limiter?: CitizenLimiter;
-  /** The intent layer's emergency test (src/bot/intents.ts): an emergency is answered over the limit too. */
+  /** The understanding step's emergency test (src/bot/understand.ts): an emergency is answered over the limit too. */
   isEmergency?: (text: string) => boolean;
 }
 
-const SILENT_TYPES = new Set<ZaloEvent['type']>(['oa_echo', 'received', 'seen', 'unknown', 'unfollow']);
-const INTERACTION_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment', 'submit_info', 'follow', 'click_chatnow']);
-/** What the citizen limit counts: messages typed or sent, not follows, receipts or the shared-info form. */
-const LIMITED_TYPES = new Set<ZaloEvent['type']>(['text', 'image', 'location', 'attachment']);
+// Every event type is listed once below: the compiler checks the table is complete, so a new event type added to
+// src/zalo/events.ts cannot be silently dropped or silently answered.
+// `limited`: what the citizen limit counts (messages typed or sent, not follows, receipts or the shared-info form).
+const EVENT_HANDLING: Record<ZaloEvent['type'], { silent: boolean; interaction: boolean; limited?: true }> = {
+  text: { silent: false, interaction: true, limited: true },
+  image: { silent: false, interaction: true, limited: true },
+  location: { silent: false, interaction: true, limited: true },
+  attachment: { silent: false, interaction: true, limited: true },
+  submit_info: { silent: false, interaction: true },
+  follow: { silent: false, interaction: true },
+  click_chatnow: { silent: false, interaction: true },
+  withdraw: { silent: false, interaction: false },
+  unfollow: { silent: true, interaction: false },
+  oa_echo: { silent: true, interaction: false },
+  received: { silent: true, interaction: false },
+  seen: { silent: true, interaction: false },
+  unknown: { silent: true, interaction: false },
+};
 
 /** Reads the inbox in order and turns each event into outbox rows keyed by the event, exactly once. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -85,20 +91,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const event = parsed.event;
     const userId = event.userId;
     let released = false;
-    if (userId && INTERACTION_TYPES.has(event.type)) {
+    if (userId && EVENT_HANDLING[event.type].interaction) {
       deps.users.touch(userId, row.received_at);
       // Messages kept aside while the 7-day window was closed can go now.
       released = deps.outbox.releaseHeld(userId, at) > 0;
     }
     if (userId && (event.type === 'follow' || event.type === 'unfollow')) deps.users.setFollower(userId, event.type === 'follow', row.received_at);
-    for (const observe of deps.observers ?? []) observe(event, row.received_at);
-    if (!userId || SILENT_TYPES.has(event.type)) {
+    if (!userId || EVENT_HANDLING[event.type].silent) {
       deps.inbox.markDone(row.id, at);
       return released;
     }
     const stored = deps.users.get(userId)?.language;
     const language = isLanguage(stored) ? stored : 'vi';
-    if (deps.limiter && LIMITED_TYPES.has(event.type)) {
+    if (deps.limiter && EVENT_HANDLING[event.type].limited) {
       const text = event.type === 'text' || event.type === 'image' || event.type === 'attachment' ? event.text : '';
       const decision = deps.limiter.decide(userId, row.id, row.received_at, () => text !== '' && (deps.isEmergency?.(text) ?? false));
       if (decision !== 'answer') {
@@ -110,7 +115,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return released || decision === 'notice';
       }
     }
-    const ctx: BotContext = {
+    const ctx: IncomingContext = {
       event,
       userId,
       text: event.type === 'text' ? event.text : '',
@@ -125,13 +130,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       doneAt,
     );
     deps.inbox.markDone(row.id, doneAt);
-    for (const observe of deps.routeObservers ?? []) {
-      try {
-        observe(ctx, result);
-      } catch (err) {
-        deps.logger.warn({ err: (err as Error).message }, 'route observer failed');
-      }
-    }
     return released || result.replies.length > 0;
   });
 

@@ -41,3 +41,6 @@ export function createFlowStore(db: Db): FlowStore {
     clear: (userId) => void del.run(userId),
   };
 }
+
+/** A flow untouched for a day is dropped (a petition intake left half way, for example). */
+export const FLOW_TTL_MS = 24 * 3600_000;

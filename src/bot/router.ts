@@ -8,15 +8,15 @@ export interface RoutedReply {
   procedures: ProcedureRef[];
 }
 
-/** Runs the first route that matches the context. */
-export function createRouter(routes: readonly Route[]): (ctx: BotContext) => RoutedReply {
-  return (ctx) => {
-    for (const route of routes) {
-      if (!route.match(ctx)) continue;
-      const out: OutgoingMessage[] | HandlerOutcome = route.handle(ctx);
-      if (Array.isArray(out)) return { route: route.name, replies: out, intent: undefined, procedures: [] };
-      return { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [] };
-    }
-    return { route: undefined, replies: [], intent: undefined, procedures: [] };
-  };
+/** Runs the first route that matches the context; returns the route too, so the bot can add the follow-ups. */
+export function routeEvent(routes: readonly Route[], ctx: BotContext): { route: Route | undefined; reply: RoutedReply } {
+  for (const route of routes) {
+    if (!route.match(ctx)) continue;
+    const out: OutgoingMessage[] | HandlerOutcome = route.handle(ctx);
+    const reply: RoutedReply = Array.isArray(out)
+      ? { route: route.name, replies: out, intent: undefined, procedures: [] }
+      : { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [] };
+    return { route, reply };
+  }
+  return { route: undefined, reply: { route: undefined, replies: [], intent: undefined, procedures: [] } };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { zonedToEpoch } from './local-time.ts';
+import { zonedToEpoch } from '../time.ts';
 import type { PostRepository } from './post-repository.ts';
 
 // The communication plan as data (content/plans/*.yaml): one draft post per item, dated inside the item's period

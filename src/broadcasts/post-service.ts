@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { ZaloClient } from '../zalo/client.ts';
 import { classifySendFailure } from '../zalo/send-outcome.ts';
 import type { DeliveryCounts, DeliveryRepository } from './delivery-repository.ts';
-import { formatLocalIso, formatLocalShort, parseIsoInstant, quarterRange } from './local-time.ts';
+import { formatLocalIso, formatLocalShort, parseIsoInstant, quarterRange } from '../time.ts';
 import { buildPostMessage, MESSAGE_MAX, messageLength } from './post-content.ts';
 import { EDITABLE_STATUSES, type PostContent, type PostHistoryRow, type PostMode, type PostRepository, type PostRow, type PostStatus } from './post-repository.ts';
 import type { QuietHours } from './quiet-hours.ts';

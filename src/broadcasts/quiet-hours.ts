@@ -1,5 +1,5 @@
 import type { QuietHoursWindow } from '../config.ts';
-import { localMinuteOfDay, nextLocalTime } from './local-time.ts';
+import { localMinuteOfDay, nextLocalTime } from '../time.ts';
 
 /** When broadcasts must not go out: Zalo refuses promotional sends at night (-234). */
 export interface QuietHours {

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { normalizeText } from '../text/normalize.ts';
 import { loadProcedureFiles, type ContentIssue } from './content-loader.ts';
-import type { Procedure } from './schema.ts';
+import type { FeeItem, Procedure } from './schema.ts';
 
 export const STALE_AFTER_DAYS = 180;
+
+/** Marks the text an editor must still write in a draft made by `npm run content:import`. */
+export const EDITOR_PLACEHOLDER = 'CẦN BIÊN TẬP';
 
 export interface ContentReport {
   procedureCount: number;
@@ -44,7 +47,11 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
     }
   }
 
+  issues.push(...checkDuplicateCodes(procedures, dir));
   const todayIso = today.toISOString().slice(0, 10);
+  // verified_at is a local date (Vietnam is UTC+7; an import writes the local date): a date is "in the future" only
+  // once no time zone has reached it yet (UTC+14), so that an evening import in Cần Thơ is not refused.
+  const latestDate = new Date(today.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
   for (const p of procedures) {
     const file = fileOf(p);
     for (const rel of p.related) {
@@ -57,10 +64,11 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
     }
     issues.push(...checkFeeOverlaps(p, file));
     issues.push(...checkStatus(p, file, ids));
+    issues.push(...checkEditorial(p, file));
     if (p.fees.items.length === 0 && !p.fees.note) {
       issues.push({ file, severity: 'error', message: 'fees: give items, or a note saying where to ask when the fee is not confirmed' });
     }
-    if (p.verified_at > todayIso) {
+    if (p.verified_at > latestDate) {
       issues.push({ file, severity: 'error', message: `verified_at ${p.verified_at} is in the future` });
     } else {
       const ageDays = (Date.parse(todayIso) - Date.parse(p.verified_at)) / 86_400_000;
@@ -72,22 +80,49 @@ export function checkProcedures(procedures: Procedure[], dir: string, today: Dat
   return issues;
 }
 
-/** Two fee items for the same case and channel must not be valid on the same day. */
+const DAY = 86_400_000;
+const nextDay = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+
+/**
+ * The fee windows of one case (same case text, channel and condition) follow each other: no two valid on the same day,
+ * no day without a rate between two windows, and an open-ended window only as the last one.
+ */
 function checkFeeOverlaps(p: Procedure, file: string): ContentIssue[] {
   const issues: ContentIssue[] = [];
-  const items = p.fees.items;
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const a = items[i]!;
-      const b = items[j]!;
-      if (a.case !== b.case || a.channel !== b.channel || a.condition !== b.condition) continue;
+  const byCase = new Map<string, FeeItem[]>();
+  for (const f of p.fees.items) {
+    const key = JSON.stringify([f.case, f.channel ?? '', f.condition ?? '']);
+    byCase.set(key, [...(byCase.get(key) ?? []), f]);
+  }
+  for (const items of byCase.values()) {
+    const sorted = [...items].sort((a, b) => (a.valid_from ?? '0000-00-00').localeCompare(b.valid_from ?? '0000-00-00'));
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const a = sorted[i]!;
+      const b = sorted[i + 1]!;
       const aFrom = a.valid_from ?? '0000-00-00';
-      const aTo = a.valid_to ?? '9999-12-31';
       const bFrom = b.valid_from ?? '0000-00-00';
-      const bTo = b.valid_to ?? '9999-12-31';
-      if (aFrom <= bTo && bFrom <= aTo) {
-        issues.push({ file, severity: 'error', message: `fee "${a.case}" has overlapping date windows (${aFrom}..${aTo} and ${bFrom}..${bTo})` });
+      if (!a.valid_to) {
+        issues.push({ file, severity: 'error', message: `fee "${a.case}": the window from ${aFrom} has no end but another starts ${bFrom}` });
+      } else if (bFrom <= a.valid_to) {
+        issues.push({ file, severity: 'error', message: `fee "${a.case}" has overlapping date windows (${aFrom}..${a.valid_to} and ${bFrom}..${b.valid_to ?? '9999-12-31'})` });
+      } else if (bFrom !== nextDay(a.valid_to)) {
+        issues.push({ file, severity: 'error', message: `fee "${a.case}": no rate from ${nextDay(a.valid_to)} to the day before ${bFrom} (a gap between windows)` });
       }
+    }
+  }
+  return issues;
+}
+
+/** An official code (at one level) belongs to one procedure file. */
+function checkDuplicateCodes(procedures: Procedure[], dir: string): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const owner = new Map<string, string>();
+  for (const p of procedures) {
+    for (const c of p.codes) {
+      const key = `${c.code}@${c.level}`;
+      const first = owner.get(key);
+      if (first && first !== p.id) issues.push({ file: join(dir, `${p.id}.yaml`), severity: 'error', message: `code ${c.code} (${c.level}) is also used by "${first}"` });
+      else owner.set(key, p.id);
     }
   }
   return issues;
@@ -114,6 +149,28 @@ function checkStatus(p: Procedure, file: string, ids: ReadonlySet<string>): Cont
   }
   if (p.status === 'draft') {
     issues.push({ file, severity: 'error', message: 'status draft: an editor must write the citizen-facing fields and set status active before it is published' });
+  }
+  return issues;
+}
+
+/** An imported draft is published only once the editor has replaced every placeholder and used up the raw text. */
+function checkEditorial(p: Procedure, file: string): ContentIssue[] {
+  const issues: ContentIssue[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (value.normalize('NFC').includes(EDITOR_PLACEHOLDER)) {
+        issues.push({ file, severity: 'error', message: `${path}: still holds the placeholder "${EDITOR_PLACEHOLDER}": write the text for citizens` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}.${i}`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    }
+  };
+  const { imported, ...fields } = p;
+  walk(fields, '');
+  if (imported) {
+    issues.push({ file, severity: 'error', message: `imported: the listing's raw text (from ${imported.from}) is still here: write documents, steps and fees from it, then delete the block` });
   }
   return issues;
 }

@@ -87,6 +87,25 @@ export const localizedSchema = z.strictObject({
 });
 export type Localized = z.infer<typeof localizedSchema>;
 
+/**
+ * The official listing's own text for a draft written by `npm run content:import`: what the editor writes the
+ * citizen-facing fields from. content:check refuses to publish a file that still has it.
+ */
+export const importedSchema = z.strictObject({
+  from: z.string().min(1),
+  at: isoDate,
+  service_level: z.string().optional(),
+  agency: z.string().optional(),
+  target_audience: z.string().optional(),
+  result: z.string().optional(),
+  fee: z.string().optional(),
+  documents: z.string().optional(),
+  steps: z.string().optional(),
+  requirements: z.string().optional(),
+  method: z.string().optional(),
+  attachments: z.array(z.strictObject({ title: z.string(), url: httpsUrl })).optional(),
+});
+
 /** One police administrative procedure as stored in content/procedures/<id>.yaml. */
 export const procedureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, -)'),
@@ -130,5 +149,6 @@ export const procedureSchema = z.strictObject({
   related: z.array(z.string()).default([]),
   en: localizedSchema.optional(),
   km: localizedSchema.optional(),
+  imported: importedSchema.optional(),
 });
 export type Procedure = z.infer<typeof procedureSchema>;

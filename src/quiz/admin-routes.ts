@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { I18n } from '../i18n/index.ts';
-import type { PetitionRepository } from '../petitions/petition-repository.ts';
+import type { PiiExportLog } from '../privacy/pii-export-log.ts';
 import { formatLocalDateTime } from '../time.ts';
 import type { AttemptRow, QuizRepository } from './quiz-repository.ts';
 import type { Quiz } from './quiz-schema.ts';
@@ -21,7 +21,7 @@ const maskId = (id: string) => (id.length <= 4 ? '***' : `${id.slice(0, 2)}***${
 export interface QuizAdminDeps {
   quizzes: Quiz[];
   repo: QuizRepository;
-  piiLog: Pick<PetitionRepository, 'recordPiiExport'>;
+  piiLog: PiiExportLog;
   i18n: I18n;
   timeZone: string;
   clock: Clock;

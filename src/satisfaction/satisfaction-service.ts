@@ -3,9 +3,9 @@ import type { Db } from '../db/open.ts';
 import type { Translate } from '../i18n/index.ts';
 import { queryButton, text, type OutgoingMessage } from '../messages.ts';
 import { localDate, startOfLocalDay } from '../time.ts';
+import { payloads } from '../bot/payloads.ts';
 
 export type RatingSubject = 'procedure' | 'petition';
-export const RATE_COMMAND = '#rate:';
 const SCORES = [5, 4, 3, 2, 1] as const;
 
 /** Count, average and distribution of ratings in a period. */
@@ -53,11 +53,11 @@ export function createSatisfactionService(deps: { db: Db; secret: string; timeZo
       const id = `${day}.${sign(userId, subject, ref, day)}`;
       return text(
         t('satisfaction.ask'),
-        SCORES.map((s) => queryButton(t(`satisfaction.score_${s}`), `${RATE_COMMAND}${subject}:${ref}:${id}:${s}`)),
+        SCORES.map((s) => queryButton(t(`satisfaction.score_${s}`), payloads.rating(`${subject}:${ref}:${id}:${s}`))),
       );
     },
     record(userId, payload, now, language) {
-      const [subject, ref, id, scoreText] = payload.slice(RATE_COMMAND.length).split(':');
+      const [subject, ref, id, scoreText] = payload.slice(payloads.ratingPrefix.length).split(':');
       const score = Number(scoreText);
       if ((subject !== 'procedure' && subject !== 'petition') || !ref || !id || !Number.isInteger(score) || score < 1 || score > 5) return 'ignored';
       const day = id.split('.')[0] ?? '';

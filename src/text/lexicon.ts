@@ -37,11 +37,20 @@ const intentsSchema = z.strictObject({
   contact: z.strictObject({ phrases: phraseList }),
   menu: z.strictObject({ phrases: phraseList }),
   police_anchors: z.strictObject({ phrases: phraseList }),
+  departments: z.record(z.string().regex(/^[A-Z]{2}\d{2}$/), z.strictObject({ name: z.string().min(5), phrases: phraseList })),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
   aspects: z.record(z.string(), phraseList),
 });
 
 const emergencyKindSchema = z.strictObject({ number: z.string().regex(/^\d{3}$/), phrases: phraseList });
+
+const repliesSchema = z.strictObject({
+  broadcast_stop: phraseList,
+  broadcast_resume: phraseList,
+  cancel: phraseList,
+  yes: phraseList,
+  no: phraseList,
+});
 
 const stopwordsSchema = z.strictObject({ vi: phraseList, en: phraseList, noise: phraseList.default([]) });
 
@@ -85,7 +94,20 @@ export interface Lexicon {
   contact: PhraseMatcher;
   menu: PhraseMatcher;
   outOfScope: { matcher: PhraseMatcher; where: string }[];
+  /** City police departments and the words of their business, in file order. */
+  departments: { code: string; name: string; matcher: PhraseMatcher }[];
   aspects: { aspect: Aspect; matcher: PhraseMatcher }[];
+  /** Whole-message replies (content/lexicon/replies.yaml), folded: the message must equal one of them. */
+  replies: WholeMessageReplies;
+}
+
+/** Sets of whole messages, folded with normalizeText. */
+export interface WholeMessageReplies {
+  broadcastStop: ReadonlySet<string>;
+  broadcastResume: ReadonlySet<string>;
+  cancel: ReadonlySet<string>;
+  yes: ReadonlySet<string>;
+  no: ReadonlySet<string>;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -124,12 +146,14 @@ export function compilePhrases(phrases: string[]): PhraseMatcher {
   };
 }
 
-/** Loads content/lexicon/{abbreviations,intents,stopwords}.yaml. */
+/** Loads content/lexicon/{abbreviations,intents,stopwords,replies}.yaml. */
 export function loadLexicon(contentDir: string): Lexicon {
   const dir = join(contentDir, 'lexicon');
   const abbr = readYamlFile(join(dir, 'abbreviations.yaml'), abbreviationsSchema);
   const intents = readYamlFile(join(dir, 'intents.yaml'), intentsSchema);
   const stop = readYamlFile(join(dir, 'stopwords.yaml'), stopwordsSchema);
+  const replies = readYamlFile(join(dir, 'replies.yaml'), repliesSchema);
+  const folded = (list: string[]): ReadonlySet<string> => new Set(list.map(normalizeText));
 
   const phraseTo = new Map<string, string>();
   const tokenExpansions = new Map<string, string>();
@@ -187,6 +211,14 @@ export function loadLexicon(contentDir: string): Lexicon {
     contact: compilePhrases(intents.contact.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
+    departments: Object.entries(intents.departments).map(([code, d]) => ({ code, name: d.name, matcher: compilePhrases(d.phrases) })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),
+    replies: {
+      broadcastStop: folded(replies.broadcast_stop),
+      broadcastResume: folded(replies.broadcast_resume),
+      cancel: folded(replies.cancel),
+      yes: folded(replies.yes),
+      no: folded(replies.no),
+    },
   };
 }

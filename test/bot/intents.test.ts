@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUnderstander, findPetitionCode } from '../../src/bot/intents.ts';
+import { createUnderstander, findPetitionCode } from '../../src/bot/understand.ts';
 import { loadProcedureFiles } from '../../src/procedures/content-loader.ts';
 import { createProcedureIndex } from '../../src/procedures/search.ts';
 import { loadLexicon } from '../../src/text/lexicon.ts';
@@ -81,7 +81,7 @@ describe('intent order', () => {
 describe('procedure search', () => {
   const top = (q: string) => understand(q).hits[0]?.id;
   it('finds procedures however citizens type', () => {
-    expect(top('lam cccd can j')).toBe('cap-the-can-cuoc');
+    expect(top('lam cccd can j')).toBe('cap-cap-doi-cap-lai-the-can-cuoc');
     expect(top('dăng kí tạm chú')).toBe('dang-ky-tam-tru');
     expect(top('mất cà vẹt xe làm lại sao')).toBe('cap-doi-cap-lai-dang-ky-xe');
     expect(top('nhap ho khau cho vo')).toBe('dang-ky-thuong-tru');
@@ -91,14 +91,14 @@ describe('procedure search', () => {
   });
 
   it('tolerates one typo in longer words', () => {
-    expect(top('lam the can cuot lan dau')).toBe('cap-the-can-cuoc');
+    expect(top('lam the can cuot lan dau')).toBe('cap-cap-doi-cap-lai-the-can-cuoc');
     expect(top('dang ky tam truu')).toBe('dang-ky-tam-tru');
   });
 
   it('understands English and Khmer', () => {
     expect(top('How do I apply for a passport?')).toBe('cap-ho-chieu');
-    expect(top('I lost my ID card')).toBe('cap-lai-the-can-cuoc');
-    expect(top('ខ្ញុំបាត់អត្តសញ្ញាណប័ណ្ណ')).toBe('cap-lai-the-can-cuoc');
+    expect(top('I lost my ID card')).toBe('cap-cap-doi-cap-lai-the-can-cuoc');
+    expect(top('ខ្ញុំបាត់អត្តសញ្ញាណប័ណ្ណ')).toBe('cap-cap-doi-cap-lai-the-can-cuoc');
   });
 
   it('picks the under-14 card when a child\'s age is given', () => {
@@ -109,7 +109,7 @@ describe('procedure search', () => {
 describe('contact questions', () => {
   it('points to the commune police and 113 instead of guessing a procedure', () => {
     const u = understand('số điện thoại công an xã');
-    expect(u).toMatchObject({ intent: 'menu', contactRequest: true });
+    expect(u).toMatchObject({ intent: 'menu', request: 'contact' });
     expect(intent('đường dây nóng tố giác ma túy')).toBe('crime_report');
   });
 });

@@ -3,6 +3,10 @@ import { matchBroadcastChoice } from '../../src/bot/handlers/broadcast-opt-out.t
 import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { eventWith, uniqueMsgId } from '../helpers/fixtures.ts';
+import { loadLexicon } from '../../src/text/lexicon.ts';
+
+// The shipped phrases (content/lexicon/replies.yaml).
+const words = loadLexicon('content').replies;
 
 describe('matchBroadcastChoice', () => {
   it.each([
@@ -19,11 +23,11 @@ describe('matchBroadcastChoice', () => {
     ['bật nhận tin', 'in'],
     ['NHẬN TIN', 'in'],
   ])('%s → %s', (input, expected) => {
-    expect(matchBroadcastChoice(input)).toBe(expected);
+    expect(matchBroadcastChoice(input, words)).toBe(expected);
   });
 
   it.each([['nhắn tin'], ['Nhắn tin lại'], ['tôi muốn nhận tin về hộ chiếu'], ['dừng'], ['làm căn cước'], [''], ['nhận tin nhận tin nhận tin nhận tin nhận tin']])('%j is not a choice', (input) => {
-    expect(matchBroadcastChoice(input)).toBeUndefined();
+    expect(matchBroadcastChoice(input, words)).toBeUndefined();
   });
 });
 

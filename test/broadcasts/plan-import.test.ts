@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatLocalIso } from '../../src/broadcasts/local-time.ts';
+import { formatLocalIso } from '../../src/time.ts';
 import { loadPlan, PlanError, planDates } from '../../src/broadcasts/plan-import.ts';
 import { makeTempDir, removeTempDir } from '../helpers/bot.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocalIso, nextLocalTime, parseIsoInstant, quarterRange, zonedToEpoch } from '../../src/broadcasts/local-time.ts';
+import { formatLocalIso, nextLocalTime, parseIsoInstant, quarterRange, zonedToEpoch } from '../../src/time.ts';
 import { createQuietHours } from '../../src/broadcasts/quiet-hours.ts';
 import { createTokenBucket } from '../../src/broadcasts/token-bucket.ts';
 import { loadConfig } from '../../src/config.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUnderstander } from '../../src/bot/intents.ts';
+import { createUnderstander } from '../../src/bot/understand.ts';
 import { loadProcedureFiles } from '../../src/procedures/content-loader.ts';
 import { createProcedureIndex } from '../../src/procedures/search.ts';
 import { prepareQuery } from '../../src/text/expand.ts';

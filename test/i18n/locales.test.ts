@@ -66,7 +66,10 @@ function tsFiles(dir: string): string[] {
 describe('no hard-coded Vietnamese in src', () => {
   it('keeps every user-facing Vietnamese string in the locale files', () => {
     // The only exception: the default unit name is configuration, overridable with UNIT_NAME.
-    const allowed = (file: string, text: string) => file.endsWith(join('src', 'config.ts')) && text === 'Công an thành phố Cần Thơ';
+    const allowed = (file: string, text: string) =>
+      (file.endsWith(join('src', 'config.ts')) && text === 'Công an thành phố Cần Thơ') ||
+      // The marker content:check looks for in drafts (issue 14), matched in content files, never shown to citizens.
+      (file.endsWith(join('src', 'procedures', 'content-check.ts')) && text === 'CẦN BIÊN TẬP');
     const offenders = tsFiles('src').flatMap((file) =>
       literals(file)
         .filter((l) => VIETNAMESE.test(l.text) && !allowed(file, l.text))

@@ -26,7 +26,7 @@ describe('satisfaction index', () => {
     // A forged payload is ignored too.
     expect(await c.say('#rate:procedure:cap-ho-chieu:2026-11-29.0000000000000000:1')).toEqual([]);
     const rows = tb.bot.db.prepare('SELECT * FROM satisfaction_ratings').all() as Record<string, unknown>[];
-    expect(rows).toEqual([expect.objectContaining({ score: 4, subject: 'procedure', procedure_id: 'cap-doi-the-can-cuoc' })]);
+    expect(rows).toEqual([expect.objectContaining({ score: 4, subject: 'procedure', procedure_id: 'cap-cap-doi-cap-lai-the-can-cuoc' })]);
     expect(JSON.stringify(rows)).not.toContain('9101');
     clock.advance(24 * 3600_000);
     expect(last(await c.say('đăng ký tạm trú')).text).toBe('Bạn có hài lòng với câu trả lời?');

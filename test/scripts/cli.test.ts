@@ -28,9 +28,9 @@ describe('npm run ask', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(3);
-    for (const l of lines) expect(Object.keys(l).sort()).toEqual(['intent', 'procedures', 'question', 'reply']);
+    for (const l of lines) expect(Object.keys(l).sort()).toEqual(['date', 'intent', 'procedures', 'question', 'reply']);
     expect(lines[0]).toMatchObject({ question: 'lam cccd can j', intent: 'procedure' });
-    expect(lines[0]!.procedures).toEqual([expect.objectContaining({ id: 'cap-the-can-cuoc', title: 'Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên', score: expect.any(Number) })]);
+    expect(lines[0]!.procedures).toEqual([expect.objectContaining({ id: 'cap-cap-doi-cap-lai-the-can-cuoc', title: 'Cấp, cấp đổi, cấp lại thẻ căn cước', score: expect.any(Number) })]);
     expect(lines[1]).toMatchObject({ intent: 'clarify' });
     expect((lines[1]!.procedures as unknown[]).length).toBeGreaterThan(1);
     expect(lines[2]).toMatchObject({ intent: 'emergency', procedures: [] });

@@ -9,3 +9,4 @@ export const locationHandler: Handler = (ctx) => [text(ctx.t('fallback.location'
 
 /** A user_submit_info outside any flow that asked for it. */
 export const submitInfoHandler: Handler = (ctx) => [text(ctx.t('fallback.submitInfo'))];
+

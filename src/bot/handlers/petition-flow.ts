@@ -1,65 +1,40 @@
 import type { Translate } from '../../i18n/index.ts';
 import { queryButton, text, type OutgoingMessage } from '../../messages.ts';
 import { findPersonalNumbers, normalizeVietnameseMobile } from '../../petitions/contact.ts';
-import type { PetitionKind, PetitionTopic } from '../../petitions/petition-repository.ts';
 import type { PetitionService } from '../../petitions/petition-service.ts';
 import { MAX_PETITIONS_PER_DAY } from '../../petitions/petition-service.ts';
 import type { ProcedureIndex } from '../../procedures/search.ts';
 import { detectLanguage } from '../../text/expand.ts';
+import type { WholeMessageReplies } from '../../text/lexicon.ts';
 import { normalizeText } from '../../text/normalize.ts';
 import { formatLocalDateTime } from '../../time.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
 import type { FlowStore } from '../flow-store.ts';
-import type { Understander } from '../intents.ts';
+import { payloads } from '../payloads.ts';
+import {
+  cut,
+  draftContent,
+  MAX_COMMAND_CHARS,
+  MAX_CONTENT,
+  MAX_FOLDED_CHARS,
+  MAX_IMAGE_URL,
+  MAX_IMAGES,
+  MIN_CONTENT,
+  nextMissing,
+  PETITION_FLOW,
+  type PetitionDraft,
+  type Step,
+} from './petition-draft.ts';
+import { createPetitionPrompts } from './petition-prompts.ts';
 
-export const PETITION_FLOW = 'petition';
-const FLOW_TTL_MS = 24 * 3600_000;
-const MIN_CONTENT = 20;
-const MAX_CONTENT = 2000;
-// Caps at intake: the draft is rewritten to SQLite on every message, and a text event can carry ~1 MB (40 of
-// them once built a 20.8 MB draft and exhausted the production heap). Nothing beyond these is ever stored.
-export const MAX_IMAGES = 10;
-const MAX_IMAGE_URL = 2000;
-// Only a short message can be a cancel word; longer ones are not folded (a ~1 MB text would be, whole).
-const MAX_COMMAND_CHARS = 60;
-const MAX_FOLDED_CHARS = 200;
-
-/** The first `max` characters of `s`, never ending inside a surrogate pair. */
-function cut(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const head = s.slice(0, max);
-  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
-}
-
-type Step = 'consent' | 'kind' | 'topic' | 'procedure' | 'procedure_pick' | 'content' | 'name' | 'phone' | 'address' | 'confirm' | 'edit';
-
-/** The intake in progress, saved after every message. */
-export interface PetitionDraft {
-  step: Step;
-  consentAt?: number;
-  kind?: PetitionKind;
-  topic?: PetitionTopic;
-  procedureId?: string;
-  choices?: string[];
-  parts: string[];
-  attachments: { type: string; url: string }[];
-  name?: string;
-  phone?: string;
-  address?: string;
-  /** Editing one field from the summary: go back to it afterwards. */
-  returnToConfirm?: boolean;
-}
-
-const CMD = (s: string) => `#pa:${s}`;
-const CANCEL_WORDS = new Set(['huy', 'cancel', 'thoat', 'huy bo', 'dung lai', 'thoi', 'បោះបង់']);
-const YES = new Set(['dong y', 'co', 'ok', 'yes', 'dong y a', 'uh', 'u']);
-const NO = new Set(['khong', 'khong dong y', 'ko', 'no', 'k']);
+const CMD = payloads.petition;
 
 export interface PetitionFlowDeps {
   flows: FlowStore;
   service: PetitionService;
   index: ProcedureIndex;
-  understander: Understander;
+  /** Cancel, yes and no as whole messages (content/lexicon/replies.yaml). */
+  words: Pick<WholeMessageReplies, 'cancel' | 'yes' | 'no'>;
   timeZone: string;
   retentionDays: number;
   unitName: string;
@@ -69,81 +44,14 @@ type Outcome = HandlerOutcome & { intent: string };
 
 /** Guided intake of a petition in chat, status lookups by code, and erasure on request. */
 export function createPetitionFlow(deps: PetitionFlowDeps) {
-  const content = (d: PetitionDraft) => d.parts.join('\n').trim();
+  const content = draftContent;
+  const { prompt, cancelButton } = createPetitionPrompts({ index: deps.index, retentionDays: deps.retentionDays });
   /** Characters a new part may still have (the line break that joins it counts). */
   const room = (d: PetitionDraft) => MAX_CONTENT - content(d).length - (d.parts.length > 0 ? 1 : 0);
   const number = (ctx: BotContext, n: number) => new Intl.NumberFormat(ctx.language).format(n);
   const contentButtons = (t: Translate) => [queryButton(t('petition.buttons.done'), CMD('done')), queryButton(t('petition.buttons.undo'), CMD('undo')), cancelButton(t)];
   const save = (ctx: BotContext, d: PetitionDraft) => deps.flows.set(ctx.userId, PETITION_FLOW, d, ctx.now.getTime());
   const out = (replies: OutgoingMessage[]): Outcome => ({ replies, intent: 'petition' });
-  const cancelButton = (t: Translate) => queryButton(t('petition.buttons.cancel'), CMD('cancel'));
-
-  function prompt(t: Translate, d: PetitionDraft): OutgoingMessage {
-    switch (d.step) {
-      case 'consent':
-        return text(t('petition.consent', { retentionDays: deps.retentionDays }), [
-          queryButton(t('petition.buttons.agree'), CMD('consent:yes')),
-          queryButton(t('petition.buttons.disagree'), CMD('consent:no')),
-        ]);
-      case 'kind':
-        return text(t('petition.kindAsk'), [
-          queryButton(t('petition.buttons.phanAnh'), CMD('kind:phan_anh')),
-          queryButton(t('petition.buttons.kienNghi'), CMD('kind:kien_nghi')),
-          cancelButton(t),
-        ]);
-      case 'topic':
-        return text(t('petition.topicAsk'), [
-          queryButton(t('petition.buttons.topicProcedure'), CMD('topic:procedure')),
-          queryButton(t('petition.buttons.topicConduct'), CMD('topic:conduct')),
-          queryButton(t('petition.buttons.topicOther'), CMD('topic:other')),
-          cancelButton(t),
-        ]);
-      case 'procedure':
-        return text(t('petition.procedureAsk'), [queryButton(t('petition.buttons.skip'), CMD('proc:none')), cancelButton(t)]);
-      case 'procedure_pick': {
-        const procs = (d.choices ?? []).map((id) => deps.index.get(id)).filter((p) => p !== undefined);
-        return text(t('petition.procedurePick', { list: procs.map((p, i) => `${i + 1}. ${p.title}`).join('\n') }), [
-          ...procs.map((p, i) => queryButton(`${i + 1}. ${p.title}`.slice(0, 40), CMD(`proc:${p.id}`))),
-          queryButton(t('petition.buttons.notListed'), CMD('proc:none')),
-        ]);
-      }
-      case 'content':
-        return text(t('petition.contentAsk'), [queryButton(t('petition.buttons.done'), CMD('done')), cancelButton(t)]);
-      case 'name':
-        return text(t('petition.nameAsk'), [queryButton(t('petition.buttons.zaloInfo'), CMD('zalo_info')), cancelButton(t)]);
-      case 'phone':
-        return text(t('petition.phoneAsk'), [cancelButton(t)]);
-      case 'address':
-        return text(t('petition.addressAsk'), [cancelButton(t)]);
-      case 'confirm':
-        return summary(t, d);
-      case 'edit':
-        return text(t('petition.editAsk'), [
-          queryButton(t('petition.buttons.editContent'), CMD('edit:content')),
-          queryButton(t('petition.buttons.editName'), CMD('edit:name')),
-          queryButton(t('petition.buttons.editPhone'), CMD('edit:phone')),
-          queryButton(t('petition.buttons.editAddress'), CMD('edit:address')),
-          queryButton(t('petition.buttons.editKind'), CMD('edit:kind')),
-        ]);
-    }
-  }
-
-  function summary(t: Translate, d: PetitionDraft): OutgoingMessage {
-    const proc = d.procedureId ? deps.index.get(d.procedureId) : undefined;
-    const body = content(d);
-    return text(
-      t('petition.summary', {
-        kind: d.kind ? t(`petition.kind.${d.kind}`) : '',
-        topic: proc ? t('petition.topicProcedure', { title: proc.title }) : d.topic ? t(`petition.topic.${d.topic}`) : '',
-        content: body.length > 600 ? `${body.slice(0, 600)}…` : body,
-        images: d.attachments.length > 0 ? String(d.attachments.length) : t('petition.none'),
-        name: d.name ?? '',
-        phone: d.phone ?? '',
-        address: d.address ?? '',
-      }),
-      [queryButton(t('petition.buttons.send'), CMD('submit')), queryButton(t('petition.buttons.edit'), CMD('edit')), cancelButton(t)],
-    );
-  }
 
   /** Moves to `step`, or back to the summary when a field was being edited. */
   function advance(ctx: BotContext, d: PetitionDraft, step: Step, before: OutgoingMessage[] = []): Outcome {
@@ -151,14 +59,6 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
     if (next.step === 'confirm') next.returnToConfirm = false;
     save(ctx, next);
     return out([...before, prompt(ctx.t, next)]);
-  }
-
-  /** After contact details arrive (typed or from Zalo), the first one still missing, else the summary. */
-  function nextMissing(d: PetitionDraft): Step {
-    if (!d.name) return 'name';
-    if (!d.phone) return 'phone';
-    if (!d.address) return 'address';
-    return 'confirm';
   }
 
   function submit(ctx: BotContext, d: PetitionDraft): Outcome {
@@ -264,15 +164,15 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
     const folded = normalizeText(cut(typed, MAX_FOLDED_CHARS));
     switch (d.step) {
       case 'consent':
-        if (YES.has(folded)) return onCommand(ctx, d, 'consent:yes');
-        if (NO.has(folded)) return onCommand(ctx, d, 'consent:no');
+        if (deps.words.yes.has(folded)) return onCommand(ctx, d, 'consent:yes');
+        if (deps.words.no.has(folded)) return onCommand(ctx, d, 'consent:no');
         return out([text(t('petition.reprompt')), prompt(t, d)]);
       case 'kind':
         if (folded.startsWith('phan anh')) return onCommand(ctx, d, 'kind:phan_anh');
         if (folded.startsWith('kien nghi')) return onCommand(ctx, d, 'kind:kien_nghi');
         return out([text(t('petition.reprompt')), prompt(t, d)]);
       case 'procedure': {
-        const hits = deps.understander.understand(typed).hits.slice(0, 3);
+        const hits = (ctx.understanding?.hits ?? []).slice(0, 3);
         if (hits.length === 0) return out([text(t('petition.procedureNotFound'), [queryButton(t('petition.buttons.skip'), CMD('proc:none')), cancelButton(t)])]);
         return advance(ctx, { ...d, choices: hits.map((h) => h.id) }, 'procedure_pick');
       }
@@ -315,7 +215,8 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
     }
   }
 
-  const current = (ctx: BotContext) => deps.flows.get<PetitionDraft>(ctx.userId, ctx.now.getTime(), FLOW_TTL_MS);
+  // The flow in progress was read once for this message by the bot (BotContext.flow).
+  const current = (ctx: BotContext) => (ctx.flow?.name === PETITION_FLOW ? (ctx.flow.data as PetitionDraft) : undefined);
 
   /** Begins the intake with the consent question (a running one starts over). */
   function start(ctx: BotContext): Outcome {
@@ -326,15 +227,14 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
 
   return {
     /** True when the user is in the middle of a petition intake. */
-    active: (ctx: BotContext) => current(ctx)?.name === PETITION_FLOW,
+    active: (ctx: BotContext) => current(ctx) !== undefined,
 
     start,
 
     /** Handles one event of a running intake: a button, typed text, an image or Zalo's shared info. */
     handle(ctx: BotContext): Outcome {
-      const flow = current(ctx);
-      if (!flow || flow.name !== PETITION_FLOW) return start(ctx);
-      const d = flow.data;
+      const d = current(ctx);
+      if (!d) return start(ctx);
       const e = ctx.event;
       if (e.type === 'image') {
         if (d.step !== 'content') return out([text(ctx.t('petition.reprompt')), prompt(ctx.t, d)]);
@@ -368,8 +268,8 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
         }
         return advance(ctx, filled, nextMissing(filled));
       }
-      if (ctx.text.startsWith('#pa:')) return onCommand(ctx, d, ctx.text.slice(4));
-      if (ctx.text.length <= MAX_COMMAND_CHARS && CANCEL_WORDS.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
+      if (ctx.payload?.feature === 'petitions' && ctx.payload.action === 'flow') return onCommand(ctx, d, ctx.payload.command);
+      if (ctx.text.length <= MAX_COMMAND_CHARS && deps.words.cancel.has(normalizeText(ctx.text))) return onCommand(ctx, d, 'cancel');
       return onText(ctx, d);
     },
 
@@ -382,12 +282,6 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
       const lines = [t('petition.statusReply', { code: p.code, date: formatLocalDateTime(new Date(p.created_at), deps.timeZone), status: t(`petition.status.${p.status}`) })];
       if (p.public_reply) lines.push(t('petition.statusLastReply', { reply: p.public_reply }));
       return { replies: [text(lines.join('\n'))], intent: 'petition_status' };
-    },
-
-    /** "xóa dữ liệu của tôi" or Zalo's user_withdraw: erase and confirm. */
-    erase(ctx: BotContext): Outcome {
-      deps.service.eraseUser(ctx.userId);
-      return { replies: [text(ctx.t('petition.erased'))], intent: 'petition' };
     },
   };
 }

@@ -1,22 +1,13 @@
 import type { QuestionLog } from '../../analytics/question-log.ts';
-import type { Translate } from '../../i18n/index.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../../messages.ts';
-import {
-  currentCode,
-  formatAnswer,
-  formatDocuments,
-  formatFeesAndTime,
-  formatLegal,
-  formatOnline,
-  procedureCommand,
-} from '../../procedures/format.ts';
+import { currentCode, formatAnswer, formatDocuments, formatFeesAndTime, formatLegal, formatOnline, formatStatus } from '../../procedures/format.ts';
 import type { Procedure } from '../../procedures/schema.ts';
 import type { ProcedureIndex, SearchHit } from '../../procedures/search.ts';
 import type { Aspect } from '../../text/lexicon.ts';
 import { tokenize } from '../../text/normalize.ts';
 import { localDate } from '../../time.ts';
 import type { BotContext, HandlerOutcome, ProcedureRef } from '../context.ts';
-import type { Understanding } from '../intents.ts';
+import { payloads } from '../payloads.ts';
 import type { SessionStore } from '../session.ts';
 import { mainMenu } from './menu.ts';
 
@@ -52,42 +43,69 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
   return undefined;
 }
 
-/** Procedure Q&A and the simple intents: answers, follow-ups, the browsing menu, emergency and routing replies. */
+/** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
 export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
-  const fields = [...new Set(deps.index.all().map((p) => p.field))];
+  // The browsing menu lists procedures that can be filed today.
+  const listed = () => deps.index.all().filter((p) => p.status === 'active');
+  const fields = [...new Set(listed().map((p) => p.field))];
   const today = (ctx: BotContext) => localDate(ctx.now, deps.timeZone);
   const remember = (ctx: BotContext, state: { procedureId?: string; choices?: string[] }) =>
     deps.sessions.set(ctx.userId, state, ctx.now.getTime());
-  const hotlineLine = (t: Translate) => (deps.hotline ? t('intent.hotlineSuffix', { hotline: deps.hotline }) : '');
 
-  function answer(ctx: BotContext, p: Procedure, score: number, aspect?: Aspect): Outcome {
-    remember(ctx, { procedureId: p.id });
-    const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx), ctx.language)];
-    if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p));
-    if (aspect === 'legal') replies.push(formatLegal(ctx.t, p));
-    return { replies, intent: 'procedure', procedures: [ref(p, score)] };
+  /** The procedure to answer with: a merged one is answered by the one it became part of. */
+  function current(p: Procedure): { p: Procedure; mergedFrom: Procedure | undefined } {
+    if (p.status !== 'merged') return { p, mergedFrom: undefined };
+    const into = p.replaced_by.length === 1 ? deps.index.get(p.replaced_by[0]!) : undefined;
+    return into ? { p: into, mergedFrom: p } : { p, mergedFrom: undefined };
   }
 
-  function aspectAnswer(ctx: BotContext, p: Procedure, aspect: Aspect): Outcome {
+  /** What the answer is about: the procedure asked for (merged) first, then the one answering it. */
+  const refs = (p: Procedure, mergedFrom: Procedure | undefined, score: number): ProcedureRef[] =>
+    mergedFrom ? [ref(mergedFrom, score), ref(p, score)] : [ref(p, score)];
+
+  /** "«Cấp đổi thẻ căn cước» is now part of this procedure (QĐ 5230…)", in front of the answer. */
+  function withMergedNote(ctx: BotContext, reply: OutgoingMessage, from: Procedure | undefined): OutgoingMessage {
+    if (!from || reply.kind !== 'text') return reply;
+    const note = ctx.t('procedure.mergedNote', { old: from.title, basis: from.status_basis ? ` (${from.status_basis})` : '' });
+    return { ...reply, text: `${note}\n${reply.text}` };
+  }
+
+  function answer(ctx: BotContext, asked: Procedure, score: number, aspect?: Aspect): Outcome {
+    const { p, mergedFrom } = current(asked);
     remember(ctx, { procedureId: p.id });
+    if (p.status === 'abolished' || p.status === 'merged') {
+      const replacements = p.replaced_by.map((id) => deps.index.get(id)).filter((r) => r !== undefined);
+      return { replies: [formatStatus(ctx.t, p, replacements, ctx.language)], intent: 'procedure', procedures: [ref(p, score)] };
+    }
+    const replies: OutgoingMessage[] = [withMergedNote(ctx, formatAnswer(ctx.t, p, today(ctx), ctx.language), mergedFrom)];
+    if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p, ctx.language));
+    if (aspect === 'legal') replies.push(formatLegal(ctx.t, p, ctx.language));
+    return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, score) };
+  }
+
+  function aspectAnswer(ctx: BotContext, asked: Procedure, aspect: Aspect): Outcome {
+    const { p, mergedFrom } = current(asked);
+    if (p.status === 'abolished' || p.status === 'merged') return answer(ctx, p, 0);
+    remember(ctx, { procedureId: p.id });
+    const l = ctx.language;
     const reply =
       aspect === 'documents'
-        ? formatDocuments(ctx.t, p)
+        ? formatDocuments(ctx.t, p, l)
         : aspect === 'online'
-          ? formatOnline(ctx.t, p)
+          ? formatOnline(ctx.t, p, l)
           : aspect === 'legal'
-            ? formatLegal(ctx.t, p)
+            ? formatLegal(ctx.t, p, l)
             : aspect === 'where'
-              ? formatAnswer(ctx.t, p, today(ctx), ctx.language)
-              : formatFeesAndTime(ctx.t, p, today(ctx));
-    return { replies: [reply], intent: 'procedure', procedures: [ref(p, 0)] };
+              ? formatAnswer(ctx.t, p, today(ctx), l)
+              : formatFeesAndTime(ctx.t, p, today(ctx), l);
+    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: refs(p, mergedFrom, 0) };
   }
 
   function clarify(ctx: BotContext, hits: SearchHit[]): Outcome {
     const procs = hits.map((h) => ({ p: deps.index.get(h.id)!, score: h.score })).filter((x) => x.p);
     remember(ctx, { choices: procs.map((x) => x.p.id) });
     const list = procs.map((x, i) => `${i + 1}. ${x.p.title}`).join('\n');
-    const buttons = procs.map((x, i) => queryButton(shortTitle(`${i + 1}. ${x.p.title}`), procedureCommand.show(x.p.id)));
+    const buttons = procs.map((x, i) => queryButton(shortTitle(`${i + 1}. ${x.p.title}`), payloads.procedure(x.p.id)));
     return {
       replies: [text(`${ctx.t('procedure.clarify')}\n${list}\n${ctx.t('procedure.clarifyHint')}`, buttons)],
       intent: 'clarify',
@@ -97,27 +115,28 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
 
   function fieldsMenu(ctx: BotContext, page = 0): OutgoingMessage {
     const start = page * PAGE_SIZE;
-    const buttons: Button[] = fields.slice(start, start + PAGE_SIZE).map((f, i) => queryButton(shortTitle(f), procedureCommand.field(start + i, 0)));
-    if (start + PAGE_SIZE < fields.length) buttons.push(queryButton(ctx.t('procedure.more'), `#cmd:fields:${page + 1}`));
+    const buttons: Button[] = fields.slice(start, start + PAGE_SIZE).map((f, i) => queryButton(shortTitle(f), payloads.field(start + i, 0)));
+    if (start + PAGE_SIZE < fields.length) buttons.push(queryButton(ctx.t('procedure.more'), payloads.fieldsPage(page + 1)));
     return text(ctx.t('procedure.fieldsTitle'), buttons);
   }
 
   function fieldMenu(ctx: BotContext, index: number, page: number): OutgoingMessage {
     const field = fields[index];
     if (field === undefined) return fieldsMenu(ctx);
-    const procs = deps.index.all().filter((p) => p.field === field);
+    const procs = listed().filter((p) => p.field === field);
     const start = page * PAGE_SIZE;
-    const buttons: Button[] = procs.slice(start, start + PAGE_SIZE).map((p) => queryButton(shortTitle(p.title), procedureCommand.show(p.id)));
-    if (start + PAGE_SIZE < procs.length) buttons.push(queryButton(ctx.t('procedure.more'), procedureCommand.field(index, page + 1)));
+    const buttons: Button[] = procs.slice(start, start + PAGE_SIZE).map((p) => queryButton(shortTitle(p.title), payloads.procedure(p.id)));
+    if (start + PAGE_SIZE < procs.length) buttons.push(queryButton(ctx.t('procedure.more'), payloads.field(index, page + 1)));
     const list = procs.slice(start, start + PAGE_SIZE).map((p) => `• ${p.title}`).join('\n');
     return text(`${ctx.t('procedure.fieldTitle', { field })}\n${list}`, buttons);
   }
 
-  /** Handles a tap on one of the procedure buttons; undefined when the payload is not ours. */
+  /** Handles a tap on one of the procedure buttons; undefined when the payload is not one it can answer. */
   function command(ctx: BotContext): Outcome | undefined {
-    const [, verb, arg, arg2] = ctx.text.split(':');
+    if (ctx.payload?.feature !== 'procedures') return undefined;
+    const [arg, arg2] = ctx.payload.args;
     const p = arg ? deps.index.get(arg) : undefined;
-    switch (verb) {
+    switch (ctx.payload.action) {
       case 'procedures':
         return { replies: [fieldsMenu(ctx)], intent: 'menu' };
       case 'fields':
@@ -137,38 +156,12 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     }
   }
 
-  /** A typed message: the intent layer decides, then the answer is built. */
-  function message(ctx: BotContext, u: Understanding): Outcome {
+  /** A typed message the understanding step read as a procedure question, or as nothing more precise. */
+  function message(ctx: BotContext): Outcome {
     const t = ctx.t;
+    const u = ctx.understanding!;
     const at = ctx.now.getTime();
     const state = deps.sessions.get(ctx.userId, at, FOLLOW_UP_MS);
-    switch (u.intent) {
-      case 'emergency':
-        return {
-          replies: [
-            text(
-              [...u.emergencyNumbers.map((n) => t(`intent.emergencyLine_${n}`)), t('intent.emergencyNote')].join('\n'),
-              u.emergencyNumbers.map((n): Button => ({ kind: 'phone', title: t('intent.call', { number: n }), phone: n })),
-            ),
-          ],
-          intent: 'emergency',
-        };
-      case 'crime_report':
-        return { replies: [text(t('intent.crimeReport', { hotlineLine: hotlineLine(t) }), [{ kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'crime_report' };
-      case 'complaint':
-        return { replies: [text(t('intent.complaint', { hotlineLine: hotlineLine(t) }))], intent: 'complaint' };
-      case 'greeting':
-        return { replies: [text(t('greeting.hello')), mainMenu(t, deps.hotline)], intent: 'greeting' };
-      case 'menu':
-        if (u.contactRequest) {
-          const call: Button[] = deps.hotline ? [{ kind: 'phone', title: t('menu.hotline'), phone: deps.hotline }] : [];
-          return { replies: [text(t('intent.contact', { hotlineLine: hotlineLine(t) }), [...call, { kind: 'phone', title: t('intent.call', { number: '113' }), phone: '113' }])], intent: 'menu' };
-        }
-        return { replies: [mainMenu(t, deps.hotline), fieldsMenu(ctx)], intent: 'menu' };
-      default:
-        break;
-    }
-
     // "số 2" after a list of choices.
     if (state?.choices && state.choices.length > 0) {
       const picked = pickChoice(u.query.folded, state.choices);
@@ -189,6 +182,10 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
       const reply = u.outOfScopeWhere ? t('intent.outOfScope', { where: u.outOfScopeWhere }) : t('intent.outOfScopeChat');
       return { replies: [text(reply)], intent: 'out_of_scope' };
     }
+    if (u.intent === 'unknown' && u.department) {
+      deps.questions.recordUnanswered(u.query, at);
+      return { replies: [text(t('procedure.noGuide', { department: u.department.name }), [queryButton(t('procedure.buttons.other'), payloads.fields)])], intent: 'unknown' };
+    }
     if (u.aspect && !current) {
       deps.questions.recordUnanswered(u.query, at);
       return { replies: [text(t('procedure.followUpNone'))], intent: 'unknown' };
@@ -198,9 +195,15 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   }
 
   return {
-    /** Button taps (#cmd:…) that belong to procedures; undefined when the payload is not theirs. */
+    /** Button taps that belong to procedures; undefined when the payload is not one they can answer. */
     command,
-    /** A typed message, once the intent layer has read it. */
+    /** True when `command` has an answer for this tap (the routing table asks before handing it over). */
+    handlesCommand: (ctx: BotContext) => command(ctx) !== undefined,
+    /** A typed message, once the understanding step has read it. */
     message,
+    /** The list of fields, first page (the main menu shows it). */
+    fieldsMenu: (ctx: BotContext) => fieldsMenu(ctx),
   };
 }
+
+export type ProcedureHandlers = ReturnType<typeof createProcedureHandlers>;

@@ -3,8 +3,7 @@ import type { QuizRepository } from '../../quiz/quiz-repository.ts';
 import { openQuiz, type Quiz } from '../../quiz/quiz-schema.ts';
 import { localDate } from '../../time.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
-
-export const QUIZ_COMMAND = '#quiz:';
+import { payloads } from '../payloads.ts';
 const LETTERS = ['A', 'B', 'C', 'D'];
 
 type Outcome = HandlerOutcome & { intent: string };
@@ -18,7 +17,7 @@ export function createQuizHandlers(deps: { quizzes: Quiz[]; repo: QuizRepository
     const lines = [ctx.t('quiz.question', { n: index + 1, total: quiz.questions.length, question: q.question }), ...q.options.map((o, i) => `${LETTERS[i]}. ${o}`)];
     return text(
       lines.join('\n'),
-      q.options.map((o, i) => queryButton(`${LETTERS[i]}. ${o}`.slice(0, 40), `${QUIZ_COMMAND}${quiz.id}:${index}:${i + 1}`)),
+      q.options.map((o, i) => queryButton(`${LETTERS[i]}. ${o}`.slice(0, 40), payloads.quizAnswer(quiz.id, index, i + 1))),
     );
   }
 
@@ -36,7 +35,7 @@ export function createQuizHandlers(deps: { quizzes: Quiz[]; repo: QuizRepository
 
     /** A tap on an answer button; late or repeated taps are ignored without a reply. */
     answer(ctx: BotContext): Outcome {
-      const [quizId, indexText, choiceText] = ctx.text.slice(QUIZ_COMMAND.length).split(':');
+      const [quizId, indexText, choiceText] = ctx.payload?.feature === 'quiz' && ctx.payload.action === 'answer' ? ctx.payload.args : [];
       const quiz = deps.quizzes.find((q) => q.id === quizId);
       const index = Number(indexText);
       const choice = Number(choiceText);

@@ -3,7 +3,7 @@ import { prepareQuery, searchWords, type PreparedQuery } from '../text/expand.ts
 import type { Aspect, Lexicon } from '../text/lexicon.ts';
 import { normalizeText, tokenize } from '../text/normalize.ts';
 
-// The intent layer: pure functions from a message to what the citizen wants. Order is the contract:
+// The understanding step: pure functions from a message to what the citizen wants. Order is the contract:
 // emergency → crime_report → complaint → petition_status (a code) → petition → greeting / menu
 // → procedure search (procedure | clarify) → out_of_scope → unknown.
 
@@ -35,15 +35,20 @@ export interface Understanding {
   aspect: Aspect | undefined;
   /** Where to go instead (out_of_scope); '' when the topic has nothing to do with any agency. */
   outOfScopeWhere: string | undefined;
-  /** The citizen asks to erase their personal data ("xóa dữ liệu của tôi"). */
-  eraseRequest: boolean;
-  /** The citizen asks to change the language ("ngôn ngữ", "language", "ភាសា"). */
-  languageRequest: boolean;
-  /** The citizen wants to take the CCHC quiz ("thi tìm hiểu CCHC"). */
-  quizRequest: boolean;
-  /** The citizen asks how to reach the police (phone, address, office hours). */
-  contactRequest: boolean;
+  /**
+   * The city police department whose business the message names (from its words), when no procedure fits: the reply
+   * says the bot has no guide for it yet and names the department, instead of the nearest procedure card.
+   */
+  department: { code: string; name: string } | undefined;
+  /** A request that is not a question: erase my data, change the language, take the quiz, how to reach the police. */
+  request: CitizenRequest | undefined;
 }
+
+/**
+ * Requests beside the intents: `erase` ("xóa dữ liệu của tôi"), `language` ("ngôn ngữ", "language", "ភាសា"),
+ * `quiz` ("thi tìm hiểu CCHC"), `contact` (phone, address, office hours; its intent is `menu`).
+ */
+export type CitizenRequest = 'erase' | 'language' | 'quiz' | 'contact';
 
 export interface Understander {
   understand(text: string): Understanding;
@@ -100,10 +105,8 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         hits: [],
         aspect: detectAspect(query, lexicon),
         outOfScopeWhere: undefined,
-        eraseRequest: false,
-        languageRequest: false,
-        quizRequest: false,
-        contactRequest: false,
+        request: undefined,
+        department: undefined,
       };
       const f = query.expanded;
       const raw = query.raw;
@@ -111,17 +114,17 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       if (emergency.numbers.length > 0) {
         return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
       }
-      if (lexicon.eraseData.test(f, raw)) return { ...base, eraseRequest: true };
+      if (lexicon.eraseData.test(f, raw)) return { ...base, request: 'erase' };
       // Only a short message is a language request ("ngôn ngữ"), not a question that mentions one.
       const plain = normalizeText(raw);
-      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, languageRequest: true };
-      if (lexicon.quiz.test(f, raw)) return { ...base, quizRequest: true };
+      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, request: 'language' };
+      if (lexicon.quiz.test(f, raw)) return { ...base, request: 'quiz' };
       if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
       if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
       const code = findPetitionCode(query.folded);
       if (code) return { ...base, intent: 'petition_status', petitionCode: code };
       if (lexicon.petition.test(f, raw)) return { ...base, intent: 'petition' };
-      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', contactRequest: true };
+      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', request: 'contact' };
 
       // Words about fees, time or papers say nothing about which procedure: search without them.
       const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);
@@ -141,8 +144,15 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));
       if (outOfScope && !strong && !lexicon.policeAnchors.test(f, raw)) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
 
-      if (!top) return base;
+      const department = lexicon.departments.find((d) => d.matcher.test(f, raw));
+      const named = department ? { code: department.code, name: department.name } : undefined;
+      if (!top) return { ...base, department: named };
       const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);
+      // No procedure fits: the words name one department's business, and no close hit is that department's (and none
+      // was found by its name). A first, simple rule; calibrated confidence replaces it.
+      if (named && !strong && !close.some((h) => { const d = index.get(h.id)?.department; return d === undefined || d === named.code; })) {
+        return { ...base, department: named };
+      }
       // A known name wins over close scores when no other close hit has a name it does not contain.
       const nameWins = strong && close.every((h) => h === top || !h.phrase || ` ${top.phrase} `.includes(` ${h.phrase} `));
       if (close.length > 1 && !nameWins) {

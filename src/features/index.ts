@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import { createQuestionLog, type QuestionLog } from '../analytics/question-log.ts';
+import { createBot, type Bot } from '../bot/create-bot.ts';
+import { createFlowStore } from '../bot/flow-store.ts';
+import { createLanguageHandlers } from '../bot/handlers/language.ts';
+import { createMenuHandlers } from '../bot/handlers/menu.ts';
+import { createPrivacyHandlers } from '../bot/handlers/privacy.ts';
+import { createSafetyHandlers } from '../bot/handlers/safety.ts';
+import { createSessionStore } from '../bot/session.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/open.ts';
+import type { I18n } from '../i18n/index.ts';
+import { createPiiExportLog } from '../privacy/pii-export-log.ts';
+import type { InboxRepository } from '../queue/inbox-repository.ts';
+import type { OutboxRepository } from '../queue/outbox-repository.ts';
+import type { UserRepository } from '../users/user-repository.ts';
+import { createOptOutFeature } from './broadcast-opt-out.ts';
+import type { FeatureParts } from './feature.ts';
+import { createPetitionsFeature, type PetitionsFeature } from './petitions.ts';
+import { createPrivacy, type Privacy } from './privacy.ts';
+import { createProceduresFeature, type ProceduresFeature } from './procedures.ts';
+import { createQuizFeature, type QuizFeature } from './quiz.ts';
+import { createSatisfactionFeature, type SatisfactionFeature } from './satisfaction.ts';
+
+export interface ConversationDeps {
+  db: Db;
+  contentDir: string;
+  timeZone: string;
+  hotline: string | undefined;
+  unitName: string;
+  retentionDays: number;
+  inbox: InboxRepository;
+  outbox: OutboxRepository;
+  users: UserRepository;
+  /** Wakes the outbox worker after messages are enqueued outside a webhook (staff replies). */
+  onEnqueued: () => void;
+  i18n: I18n;
+  clock: Clock;
+  logger: Logger;
+  /** Key for signing rating buttons (so typed "#rate:" payloads are ignored). */
+  secret: string;
+}
+
+/** Every conversation feature, built and wired, and the bot that routes events to them. */
+export interface Conversation {
+  bot: Bot;
+  /** Admin routers, erasure hooks and jobs of every feature, for src/main.ts to mount and schedule. */
+  features: FeatureParts[];
+  procedures: ProceduresFeature;
+  petitions: PetitionsFeature;
+  quiz: QuizFeature;
+  satisfaction: SatisfactionFeature;
+  questions: QuestionLog;
+  privacy: Privacy;
+}
+
+/** Builds the features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy). */
+export function createConversation(deps: ConversationDeps): Conversation {
+  const sessions = createSessionStore(deps.db);
+  const flows = createFlowStore(deps.db);
+  const questions = createQuestionLog(deps.db);
+  const procedures = createProceduresFeature({ contentDir: deps.contentDir, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  const satisfaction = createSatisfactionFeature({ db: deps.db, secret: deps.secret, timeZone: deps.timeZone });
+  const petitions = createPetitionsFeature({
+    db: deps.db,
+    flows,
+    index: procedures.index,
+    words: procedures.lexicon.replies,
+    outbox: deps.outbox,
+    users: deps.users,
+    onEnqueued: deps.onEnqueued,
+    i18n: deps.i18n,
+    clock: deps.clock,
+    logger: deps.logger,
+    timeZone: deps.timeZone,
+    retentionDays: deps.retentionDays,
+    unitName: deps.unitName,
+    afterAnswer: (userId, code, t) => satisfaction.service.maybePrompt(userId, 'petition', code, deps.clock.now(), t),
+  });
+  const quiz = createQuizFeature({ db: deps.db, contentDir: deps.contentDir, timeZone: deps.timeZone, i18n: deps.i18n, clock: deps.clock, piiLog: createPiiExportLog(deps.db) });
+  const optOut = createOptOutFeature({ db: deps.db, words: procedures.lexicon.replies });
+  const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut];
+  const privacy = createPrivacy({
+    features,
+    // The core stores: the user row (language, last interaction), raw events and queued messages.
+    core: [(userId) => deps.users.delete(userId), (userId) => deps.inbox.forgetUser(userId), (userId) => deps.outbox.forgetUser(userId)],
+    logger: deps.logger,
+  });
+  const language = createLanguageHandlers({ users: deps.users, i18n: deps.i18n });
+  const bot = createBot({
+    handlers: {
+      menu: createMenuHandlers({ hotline: deps.hotline, fieldsMenu: procedures.handlers.fieldsMenu }),
+      safety: createSafetyHandlers({ hotline: deps.hotline }),
+      procedures: procedures.handlers,
+      petitions: petitions.handlers,
+      quiz: quiz.handlers,
+      language,
+      satisfaction: satisfaction.handlers,
+      optOut: optOut.handlers,
+      privacy: createPrivacyHandlers({ eraseUser: privacy.eraseUser }),
+    },
+    understander: procedures.understander,
+    flows,
+    i18n: deps.i18n,
+    language,
+    satisfaction: satisfaction.service,
+    questions,
+  });
+  return { bot, features, procedures, petitions, quiz, satisfaction, questions, privacy };
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import type { QuestionLog } from '../analytics/question-log.ts';
+import { createProcedureHandlers, type ProcedureHandlers } from '../bot/handlers/procedures.ts';
+import type { SessionStore } from '../bot/session.ts';
+import { createUnderstander, type Understander } from '../bot/understand.ts';
+import { loadProcedureFiles } from '../procedures/content-loader.ts';
+import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
+import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
+import type { FeatureParts } from './feature.ts';
+
+export interface ProceduresFeature extends FeatureParts {
+  index: ProcedureIndex;
+  understander: Understander;
+  lexicon: Lexicon;
+  handlers: ProcedureHandlers;
+}
+
+/** Procedure Q&A: loads content/ (failing loudly on invalid files), builds the search index and the understanding step. */
+export function createProceduresFeature(deps: {
+  contentDir: string;
+  sessions: SessionStore;
+  questions: QuestionLog;
+  timeZone: string;
+  hotline: string | undefined;
+}): ProceduresFeature {
+  const { procedures, issues } = loadProcedureFiles(join(deps.contentDir, 'procedures'));
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new Error(`Content errors (run npm run content:check):\n  ${errors.map((e) => `${e.file}: ${e.message}`).join('\n  ')}`);
+  }
+  const lexicon = loadLexicon(deps.contentDir);
+  // Drafts (imported from an official listing, not yet written for citizens) are never shown; abolished and merged
+  // procedures stay searchable so that the bot can say what replaced them.
+  const index = createProcedureIndex(procedures.filter((p) => p.status !== 'draft'), lexicon);
+  const understander = createUnderstander(lexicon, index);
+  const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.
+  return { name: 'procedures', index, understander, lexicon, handlers, erase: (userId) => deps.sessions.clear(userId) };
+}

@@ -1,0 +1,45 @@
+import { ConfigError, loadDotEnv } from './config.ts';
+import type { Logger } from 'pino';
+
+/** What the process runner needs of a started bot. */
+export interface Stoppable {
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+/**
+ * Runs the bot as a process: loads .env, starts, and stops cleanly on SIGTERM/SIGINT within 10 s. A configuration or
+ * start-up problem is one line naming the setting, exit code 2 (no stack trace).
+ */
+export async function runMain(start: () => Promise<Stoppable>): Promise<void> {
+  loadDotEnv();
+  let bot: Stoppable;
+  try {
+    bot = await start();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const stop = (signal: string) => {
+    bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
+    const force = setTimeout(() => {
+      bot.logger.error('Shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    force.unref();
+    bot.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        bot.logger.error({ err: err.message }, 'Error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
