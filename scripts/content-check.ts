@@ -1,11 +1,12 @@
 // Validates everything under content/: schema, unique ids, alias collisions, date windows, URLs, staleness.
 import { resolve } from 'node:path';
 import { checkContent } from '../src/procedures/content-check.ts';
+import { checkTranslations } from '../src/procedures/translation-check.ts';
 import { loadQuizzes } from '../src/quiz/quiz-schema.ts';
 
 const root = resolve(process.argv[2] ?? 'content');
 // Quizzes are content too: their files are checked with the procedures.
-const report = checkContent(root, new Date(), [(dir) => loadQuizzes(dir).issues]);
+const report = checkContent(root, new Date(), [(dir) => loadQuizzes(dir).issues, (dir) => checkTranslations(dir)]);
 for (const issue of report.issues) {
   const tag = issue.severity === 'error' ? 'ERROR' : 'warn ';
   console.log(`${tag} ${issue.file}: ${issue.message}`);
