@@ -32,7 +32,7 @@ if (dateAt >= 0 && dateArg === undefined) {
   process.exit(2);
 }
 const clock = dateArg ? clockOn(dateArg) : undefined;
-const runner = createAskRunner(config, clock);
+const runner = await createAskRunner(config, clock);
 let n = 0;
 
 async function answer(question: string): Promise<void> {
@@ -42,7 +42,9 @@ async function answer(question: string): Promise<void> {
   const result = await runner.ask(question, session ? 'ask-session' : `ask-${n}`);
   if (json) {
     const date = localDate(runner.now(), config.timeZone);
-    process.stdout.write(`${JSON.stringify({ ...result, date })}\n`);
+    // The contract keys only (question, intent, procedures, reply, date): the route is for the eval.
+    const { route: _route, ...contract } = result;
+    process.stdout.write(`${JSON.stringify({ ...contract, date })}\n`);
   } else {
     const procs = result.procedures.map((p) => `${p.title} [${p.code ?? '-'}] ${p.score}`).join(' | ');
     process.stdout.write(`? ${question}\n[${result.intent}]${procs ? ` ${procs}` : ''}\n${result.reply}\n\n`);

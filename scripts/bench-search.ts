@@ -10,6 +10,9 @@ import { createProcedureIndex, type ProcedureIndex } from '../src/procedures/sea
 import { loadLexicon } from '../src/text/lexicon.ts';
 import { foldMarks } from '../src/text/normalize.ts';
 import { createFtsProcedureIndex } from './lib/fts-index.ts';
+import { loadIntentModel } from '../src/classifier/intent-model.ts';
+
+const intentModel = await loadIntentModel('content');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const lexicon = loadLexicon(join(root, 'content'));
@@ -41,7 +44,7 @@ function timeBuild(build: () => unknown, runs = 5): number {
 }
 
 function latency(index: ProcedureIndex, rounds: number): { p50: number; p99: number; max: number } {
-  const u = createUnderstander(lexicon, index);
+  const u = createUnderstander(lexicon, index, intentModel);
   for (const q of questions.slice(0, 20)) u.understand(q.q); // warm up
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -55,7 +58,7 @@ function latency(index: ProcedureIndex, rounds: number): { p50: number; p99: num
 }
 
 function accuracy(index: ProcedureIndex): { top1: number; top3: number; n: number } {
-  const u = createUnderstander(lexicon, index);
+  const u = createUnderstander(lexicon, index, intentModel);
   let n = 0;
   let top1 = 0;
   let top3 = 0;

@@ -54,7 +54,7 @@ async function bareApp(amount: number): Promise<number> {
 async function askLatency(): Promise<{ questions: number; p50: number; p99: number }> {
   const sets = [resolve(ROOT, '..', 'shared', 'eval', 'dev-questions.jsonl'), join(ROOT, 'test/fixtures/questions-holdout.jsonl'), join(ROOT, 'test/fixtures/questions-blind.jsonl')].filter(existsSync);
   const questions = sets.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q));
-  const runner = createAskRunner(loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent', CONTENT_DIR: join(ROOT, 'content') }));
+  const runner = await createAskRunner(loadConfig({ ...offlineEnv(process.env), LOG_LEVEL: 'silent', CONTENT_DIR: join(ROOT, 'content') }));
   for (const q of questions.slice(0, 20)) await runner.ask(q, 'warm');
   const times: number[] = [];
   let n = 0;

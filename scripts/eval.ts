@@ -1,18 +1,23 @@
-// npm run eval [-- --file questions.jsonl …] [--verbose]: accuracy of the bot on question sets.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// npm run eval [-- --file questions.jsonl …] [--corpus test/fixtures/corpus/w-x.jsonl …] [--verbose]: accuracy of the bot
+// on question sets, and on labelled corpus files (per writer and per intent; see test/fixtures/corpus/README.md).
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadConfig, offlineEnv } from '../src/config.ts';
 import { foldMarks } from '../src/text/normalize.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
+import { CORPUS_DIR, formatScore, HELD_OUT_WRITERS, mergeScores, readCorpus, scoreCorpus, type CorpusLine, type CorpusScore } from './lib/corpus-eval.ts';
+import { trainIntentModel, type IntentModel } from '../src/classifier/intent-model.ts';
 
 const TARGETS = { top1: 0.9, top3: 0.97, intents: 0.9 };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const files = args.flatMap((a, i) => (args[i - 1] === '--file' ? [resolve(a)] : []));
-if (files.length === 0) files.push(resolve(repoRoot, '..', 'shared', 'eval', 'dev-questions.jsonl'));
+const corpora = args.flatMap((a, i) => (args[i - 1] === '--corpus' ? [resolve(a)] : []));
+const crossValidate = args.includes('--cv');
+if (files.length === 0 && corpora.length === 0 && !crossValidate) files.push(resolve(repoRoot, '..', 'shared', 'eval', 'dev-questions.jsonl'));
 
 const questionSchema = z.object({ id: z.string(), q: z.string(), intent: z.string(), class: z.string().optional() });
 const classesSchema = z.object({ classes: z.record(z.string(), z.string()) });
@@ -32,7 +37,7 @@ for (const file of files) {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => questionSchema.parse(JSON.parse(l)));
-  const runner = createAskRunner(config);
+  const runner = await createAskRunner(config);
   const fold = (s: string) => foldMarks(s.toLowerCase());
   const matches = (title: string, cls: string) =>
     cls.split('|').some((c) => {
@@ -79,5 +84,37 @@ for (const file of files) {
     failed = true;
     console.log(`  below target (top-1 ≥ ${TARGETS.top1 * 100}%, top-3 ≥ ${TARGETS.top3 * 100}%, intents ≥ ${TARGETS.intents * 100}%, no missed emergency)`);
   }
+}
+async function scoreFile(file: string, lines: CorpusLine[], model?: IntentModel): Promise<CorpusScore> {
+  const runner = await createAskRunner(config, undefined, model);
+  const results = [];
+  const started = performance.now();
+  for (const [i, line] of lines.entries()) results.push(await runner.ask(line.text, `corpus-${i}`));
+  runner.close();
+  const score = scoreCorpus(lines, results);
+  console.log(formatScore(file, score));
+  console.log(`  ${((performance.now() - started) / lines.length).toFixed(2)} ms/message`);
+  if (verbose) for (const m of score.misses) console.log(`  ${m}`);
+  return score;
+}
+
+// Leave one writer out: the intent model is trained on the other writers, the bot scored on this one. The
+// held-out writers are never read here.
+if (crossValidate) {
+  const dir = resolve(repoRoot, CORPUS_DIR);
+  const writers = readdirSync(dir).filter((f) => f.endsWith('.jsonl') && !HELD_OUT_WRITERS.includes(basename(f, '.jsonl'))).sort();
+  const byWriter = new Map(writers.map((f) => [f, readCorpus(join(dir, f))]));
+  const scores: CorpusScore[] = [];
+  for (const [file, lines] of byWriter) {
+    const rest = [...byWriter.entries()].filter(([f]) => f !== file).flatMap(([, l]) => l);
+    const { model } = await trainIntentModel(rest);
+    scores.push(await scoreFile(`cv ${file}`, lines, model));
+  }
+  console.log(formatScore('cv all writers', mergeScores(scores)));
+}
+
+for (const file of corpora) {
+  const lines = readCorpus(file);
+  await scoreFile(file, lines);
 }
 process.exit(failed ? 1 : 0);

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createCitizenLimiter } from './bot/citizen-limit.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
+import { loadIntentModel } from './classifier/intent-model.ts';
 import { createConversation } from './features/index.ts';
 import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -167,6 +168,9 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
 
   // The conversation features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy).
   // Content errors are the operator's to fix (CONTENT_DIR), said in one line.
+  const intentModel = await loadIntentModel(config.contentDir).catch((err: unknown) => loadingContent(config.contentDir, () => {
+    throw err;
+  }));
   const conversation = loadingContent(config.contentDir, () => createConversation({
     db,
     contentDir: config.contentDir,
@@ -182,6 +186,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     clock,
     logger,
     secret: `${zalo.appSecret}:${zalo.oaSecretKey}`,
+    intentModel,
   }));
   const route = conversation.bot.route;
   // Acks before answers: the dispatcher gives way while webhook requests keep arriving.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConversation, type Conversation } from '../../src/features/index.ts';
 import type { ProcedureRef } from '../../src/bot/context.ts';
+import { loadIntentModel, type IntentModel } from '../../src/classifier/intent-model.ts';
 import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
 import type { Config } from '../../src/config.ts';
@@ -18,6 +19,8 @@ import pino from 'pino';
 export interface AskResult {
   question: string;
   intent: string;
+  /** The route of the conversation table that answered (src/bot/routes.ts). */
+  route: string;
   procedures: ProcedureRef[];
   reply: string;
 }
@@ -39,8 +42,9 @@ export function replyText(replies: OutgoingMessage[]): string {
     .join('\n\n');
 }
 
-/** Builds the bot over a fresh temporary SQLite file. */
-export function createAskRunner(config: Config, clock: Clock = systemClock): AskRunner {
+/** Builds the bot over a fresh temporary SQLite file (with the shipped intent model unless another is given). */
+export async function createAskRunner(config: Config, clock: Clock = systemClock, intentModel?: IntentModel): Promise<AskRunner> {
+  const model = intentModel ?? (await loadIntentModel(config.contentDir));
   const dir = mkdtempSync(join(tmpdir(), 'zalo-bot-ask-'));
   const db: Db = openDatabase(join(dir, 'ask.db'));
   const users = createUserRepository(db);
@@ -60,6 +64,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
     clock,
     logger: pino({ level: 'silent' }),
     secret: 'ask-runner',
+    intentModel: model,
   });
   let seq = 0;
   return {
@@ -79,7 +84,7 @@ export function createAskRunner(config: Config, clock: Clock = systemClock): Ask
         t: i18n.forLanguage(language),
         now,
       });
-      return { question, intent: routed.intent ?? 'unknown', procedures: routed.procedures, reply: replyText(routed.replies) };
+      return { question, intent: routed.intent ?? 'unknown', route: routed.route ?? 'none', procedures: routed.procedures, reply: replyText(routed.replies) };
     },
     close() {
       db.close();

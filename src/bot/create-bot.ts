@@ -1,6 +1,7 @@
 import type { QuestionLog } from '../analytics/question-log.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { SatisfactionService } from '../satisfaction/satisfaction-service.ts';
+import { text, type Button } from '../messages.ts';
 import type { BotContext, IncomingContext } from './context.ts';
 import { FLOW_TTL_MS, type FlowStore } from './flow-store.ts';
 import type { LanguageHandlers } from './handlers/language.ts';
@@ -49,6 +50,12 @@ export function createBot(deps: BotDeps): Bot {
       const ctx = prepare(incoming);
       const { route, reply } = routeEvent(routes, ctx);
       if (!route?.conversational) return reply;
+      // Unsure whether danger is happening now: the numbers come first, then the answer to the rest.
+      const preface = ctx.understanding?.safetyPreface ?? [];
+      if (preface.length > 0 && reply.intent !== 'emergency') {
+        const buttons: Button[] = preface.map((n) => ({ kind: 'phone', title: ctx.t('intent.call', { number: n }), phone: n }));
+        reply.replies = [text(ctx.t('intent.safetyPreface', { numbers: preface.join(' / ') }), buttons), ...reply.replies];
+      }
       const asked = ctx.understanding?.query.language;
       if (asked && asked !== 'vi' && asked !== ctx.storedLanguage && reply.intent !== 'emergency') {
         reply.replies = [...reply.replies, deps.language.offer(asked)];

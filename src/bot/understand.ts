@@ -1,11 +1,14 @@
+import type { IntentModel, IntentScores } from '../classifier/intent-model.ts';
 import type { ProcedureIndex, SearchHit } from '../procedures/search.ts';
+import { decideIntent } from './intent-decision.ts';
 import { prepareQuery, searchWords, type PreparedQuery } from '../text/expand.ts';
-import type { Aspect, Lexicon } from '../text/lexicon.ts';
+import type { Aspect, Lexicon, RefuseKind } from '../text/lexicon.ts';
 import { normalizeText, tokenize } from '../text/normalize.ts';
 
-// The understanding step: pure functions from a message to what the citizen wants. Order is the contract:
-// emergency → crime_report → complaint → petition_status (a code) → petition → greeting / menu
-// → procedure search (procedure | clarify) → out_of_scope → unknown.
+// The understanding step: from a message to what the citizen wants, once per message. Precise requests (erase,
+// language, quiz) first; then the rules' signals and the intent model's probabilities are combined by
+// decideIntent (src/bot/intent-decision.ts): emergency first, recall-first; a tracking code; the other intents;
+// a procedure card only when confident, else choices (clarify) or an honest "not known".
 
 export const INTENTS = [
   'emergency',
@@ -13,6 +16,8 @@ export const INTENTS = [
   'complaint',
   'petition',
   'petition_status',
+  'scam',
+  'refuse',
   'greeting',
   'menu',
   'procedure',
@@ -42,13 +47,22 @@ export interface Understanding {
   department: { code: string; name: string } | undefined;
   /** A request that is not a question: erase my data, change the language, take the quiz, how to reach the police. */
   request: CitizenRequest | undefined;
+  /** The intent model's probability for each corpus label. */
+  scores: IntentScores;
+  /** How sure the understanding is (0..1); low values go to the unanswered-question log. */
+  confidence: number;
+  /** Numbers to put first when the bot is unsure whether danger is happening now (empty when not). */
+  safetyPreface: string[];
+  /** For a refusal: what kind of unlawful request it is (someone's data, a weapon, a bribe, a fake paper). */
+  refuseKind?: RefuseKind;
 }
 
 /**
  * Requests beside the intents: `erase` ("xóa dữ liệu của tôi"), `language` ("ngôn ngữ", "language", "ភាសា"),
- * `quiz` ("thi tìm hiểu CCHC"), `contact` (phone, address, office hours; its intent is `menu`).
+ * `quiz` ("thi tìm hiểu CCHC"), `contact` (phone, address, office hours; its intent is `menu`), `opt_out` (stop or
+ * resume the OA's CCHC news, in other words than the exact phrases).
  */
-export type CitizenRequest = 'erase' | 'language' | 'quiz' | 'contact';
+export type CitizenRequest = 'erase' | 'language' | 'quiz' | 'contact' | 'opt_out';
 
 export interface Understander {
   understand(text: string): Understanding;
@@ -91,11 +105,18 @@ export function detectAspect(query: PreparedQuery, lexicon: Lexicon): Aspect | u
   return lexicon.aspects.find((a) => a.matcher.test(query.expanded, query.raw))?.aspect;
 }
 
-/** Creates the understander over the lexicon and the procedure index. */
-export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Understander {
+/** Numbers when only the intent model saw danger (no phrase said which): all three, the hinted one first. */
+function guessEmergencyNumbers(query: PreparedQuery, lexicon: Lexicon): string[] {
+  const hinted = lexicon.emergencyHints.filter((h) => h.matcher.test(query.expanded, query.raw)).map((h) => h.number);
+  return [...new Set([...hinted, '113', '114', '115'])];
+}
+
+/** Creates the understander over the lexicon, the procedure index and the intent model. */
+export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, model: IntentModel): Understander {
   return {
     understand(text) {
       const query = prepareQuery(text.length > MAX_UNDERSTOOD_CHARS ? text.slice(0, MAX_UNDERSTOOD_CHARS) : text, lexicon);
+      const scores = model.scores(text);
       const base: Understanding = {
         intent: 'unknown',
         query,
@@ -107,24 +128,19 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
         outOfScopeWhere: undefined,
         request: undefined,
         department: undefined,
+        scores,
+        confidence: 0,
+        safetyPreface: [],
       };
       const f = query.expanded;
       const raw = query.raw;
-      const emergency = detectEmergency(query, lexicon);
-      if (emergency.numbers.length > 0) {
-        return { ...base, intent: 'emergency', emergencyNumbers: emergency.numbers, emergencyKinds: emergency.kinds };
-      }
-      if (lexicon.eraseData.test(f, raw)) return { ...base, request: 'erase' };
+      // Precise requests first: whole phrases that mean one thing.
+      if (lexicon.eraseData.test(f, raw)) return { ...base, request: 'erase', confidence: 1 };
       // Only a short message is a language request ("ngôn ngữ"), not a question that mentions one.
       const plain = normalizeText(raw);
-      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, request: 'language' };
-      if (lexicon.quiz.test(f, raw)) return { ...base, request: 'quiz' };
-      if (lexicon.crimeReport.test(f, raw)) return { ...base, intent: 'crime_report' };
-      if (lexicon.complaint.test(f, raw)) return { ...base, intent: 'complaint' };
+      if (lexicon.language.test(plain, raw) && plain.split(' ').length <= 4) return { ...base, request: 'language', confidence: 1 };
+      if (lexicon.quiz.test(f, raw)) return { ...base, request: 'quiz', confidence: 1 };
       const code = findPetitionCode(query.folded);
-      if (code) return { ...base, intent: 'petition_status', petitionCode: code };
-      if (lexicon.petition.test(f, raw)) return { ...base, intent: 'petition' };
-      if (lexicon.contact.test(f, raw)) return { ...base, intent: 'menu', request: 'contact' };
 
       // Words about fees, time or papers say nothing about which procedure: search without them.
       const searchText = lexicon.aspects.reduce((acc, a) => a.matcher.strip(acc), query.expanded);
@@ -135,30 +151,78 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex): Und
       const hits = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
       const top = hits[0];
       const strong = top !== undefined && top.phrase !== undefined;
-
       const leftover = (m: { strip(s: string): string }) =>
         tokenize(lexicon.noise.strip(m.strip(f))).filter((t) => !lexicon.stopwords.vi.has(t) && !lexicon.stopwords.en.has(t));
-      if (lexicon.greeting.test(f, raw) && (!top || (!strong && leftover(lexicon.greeting).length <= 2))) return { ...base, intent: 'greeting' };
-      if (lexicon.menu.test(f, raw) && !strong) return { ...base, intent: 'menu' };
-
+      const emergency = detectEmergency(query, lexicon);
       const outOfScope = lexicon.outOfScope.find((o) => o.matcher.test(f, raw));
-      if (outOfScope && !strong && !lexicon.policeAnchors.test(f, raw)) return { ...base, intent: 'out_of_scope', outOfScopeWhere: outOfScope.where };
+      const { decision, preface, confidence } = decideIntent(
+        {
+          emergency: emergency.numbers.length > 0,
+          crimeReport: lexicon.crimeReport.test(f, raw),
+          complaint: lexicon.complaint.test(f, raw),
+          petition: lexicon.petition.test(f, raw),
+          contact: lexicon.contact.test(f, raw),
+          greeting: lexicon.greeting.test(f, raw) && (!top || (!strong && leftover(lexicon.greeting).length <= 2)),
+          menu: lexicon.menu.test(f, raw),
+          outOfScope: outOfScope !== undefined,
+          policeAnchor: lexicon.policeAnchors.test(f, raw),
+          strongProcedure: strong,
+          anyProcedure: top !== undefined,
+        },
+        scores,
+      );
+      const sure = { ...base, confidence, safetyPreface: preface ? (emergency.numbers.length > 0 ? emergency.numbers : guessEmergencyNumbers(query, lexicon)) : [] };
+      if (decision.kind === 'emergency') {
+        const numbers = emergency.numbers.length > 0 ? emergency.numbers : guessEmergencyNumbers(query, lexicon);
+        return { ...sure, intent: 'emergency', emergencyNumbers: numbers, emergencyKinds: emergency.kinds, safetyPreface: [] };
+      }
+      if (code) return { ...sure, intent: 'petition_status', petitionCode: code };
+      if (decision.kind === 'label') {
+        const label = decision.label;
+        switch (label) {
+          case 'refuse':
+            return { ...sure, intent: 'refuse', hits: hits.slice(0, 1), refuseKind: lexicon.refuseKinds.find((k) => k.matcher.test(f, raw))?.kind };
+          case 'crime_report':
+          case 'complaint':
+          case 'scam':
+          case 'petition':
+          case 'petition_status':
+          case 'greeting':
+          case 'menu':
+            return { ...sure, intent: label };
+          case 'place':
+          case 'contact':
+            return { ...sure, intent: 'menu', request: 'contact' };
+          case 'out_of_scope':
+            return { ...sure, intent: 'out_of_scope', outOfScopeWhere: outOfScope?.where ?? '' };
+          case 'erase':
+          case 'language':
+          case 'quiz':
+            return { ...sure, request: label };
+          case 'opt_out':
+            return { ...sure, request: 'opt_out' };
+          case 'vague':
+            return sure;
+        }
+      }
 
       const department = lexicon.departments.find((d) => d.matcher.test(f, raw));
       const named = department ? { code: department.code, name: department.name } : undefined;
-      if (!top) return { ...base, department: named };
+      if (!top) return { ...sure, department: named };
       const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);
       // No procedure fits: the words name one department's business, and no close hit is that department's (and none
-      // was found by its name). A first, simple rule; calibrated confidence replaces it.
+      // was found by its name).
       if (named && !strong && !close.some((h) => { const d = index.get(h.id)?.department; return d === undefined || d === named.code; })) {
-        return { ...base, department: named };
+        return { ...sure, department: named };
       }
+      // Not confident in any card: offer the nearest as choices rather than answer with one.
+      if (decision.kind === 'unsure') return { ...sure, intent: 'clarify', hits: close.length > 1 ? close.slice(0, MAX_CHOICES) : hits.slice(0, MAX_CHOICES) };
       // A known name wins over close scores when no other close hit has a name it does not contain.
       const nameWins = strong && close.every((h) => h === top || !h.phrase || ` ${top.phrase} `.includes(` ${h.phrase} `));
       if (close.length > 1 && !nameWins) {
-        return { ...base, intent: 'clarify', hits: close.slice(0, MAX_CHOICES) };
+        return { ...sure, intent: 'clarify', hits: close.slice(0, MAX_CHOICES) };
       }
-      return { ...base, intent: 'procedure', hits };
+      return { ...sure, intent: 'procedure', hits };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { IntentModel } from '../classifier/intent-model.ts';
 import type { Logger } from 'pino';
 import { createQuestionLog, type QuestionLog } from '../analytics/question-log.ts';
 import { createBot, type Bot } from '../bot/create-bot.ts';
@@ -39,6 +40,8 @@ export interface ConversationDeps {
   logger: Logger;
   /** Key for signing rating buttons (so typed "#rate:" payloads are ignored). */
   secret: string;
+  /** The learned half of understanding (content/model/, built by npm run train). */
+  intentModel: IntentModel;
 }
 
 /** Every conversation feature, built and wired, and the bot that routes events to them. */
@@ -59,7 +62,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const sessions = createSessionStore(deps.db);
   const flows = createFlowStore(deps.db);
   const questions = createQuestionLog(deps.db);
-  const procedures = createProceduresFeature({ contentDir: deps.contentDir, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  const procedures = createProceduresFeature({ contentDir: deps.contentDir, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline, intentModel: deps.intentModel });
   const satisfaction = createSatisfactionFeature({ db: deps.db, secret: deps.secret, timeZone: deps.timeZone });
   const petitions = createPetitionsFeature({
     db: deps.db,
@@ -90,7 +93,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const bot = createBot({
     handlers: {
       menu: createMenuHandlers({ hotline: deps.hotline, fieldsMenu: procedures.handlers.fieldsMenu }),
-      safety: createSafetyHandlers({ hotline: deps.hotline }),
+      safety: createSafetyHandlers({ hotline: deps.hotline, titleOf: (id) => procedures.index.get(id)?.title }),
       procedures: procedures.handlers,
       petitions: petitions.handlers,
       quiz: quiz.handlers,

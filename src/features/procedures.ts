@@ -3,6 +3,7 @@ import type { QuestionLog } from '../analytics/question-log.ts';
 import { createProcedureHandlers, type ProcedureHandlers } from '../bot/handlers/procedures.ts';
 import type { SessionStore } from '../bot/session.ts';
 import { createUnderstander, type Understander } from '../bot/understand.ts';
+import type { IntentModel } from '../classifier/intent-model.ts';
 import { loadProcedureFiles } from '../procedures/content-loader.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
 import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
@@ -22,6 +23,7 @@ export function createProceduresFeature(deps: {
   questions: QuestionLog;
   timeZone: string;
   hotline: string | undefined;
+  intentModel: IntentModel;
 }): ProceduresFeature {
   const { procedures, issues } = loadProcedureFiles(join(deps.contentDir, 'procedures'));
   const errors = issues.filter((i) => i.severity === 'error');
@@ -32,7 +34,7 @@ export function createProceduresFeature(deps: {
   // Drafts (imported from an official listing, not yet written for citizens) are never shown; abolished and merged
   // procedures stay searchable so that the bot can say what replaced them.
   const index = createProcedureIndex(procedures.filter((p) => p.status !== 'draft'), lexicon);
-  const understander = createUnderstander(lexicon, index);
+  const understander = createUnderstander(lexicon, index, deps.intentModel);
   const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline });
   // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.
   return { name: 'procedures', index, understander, lexicon, handlers, erase: (userId) => deps.sessions.clear(userId) };

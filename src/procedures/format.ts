@@ -10,7 +10,7 @@ export const MAX_ANSWER_LENGTH = 1000;
 const MAX_FEE_LINES = 3;
 const BUTTON_TITLE_MAX = 40;
 
-const shortTitle = (s: string) => (s.length <= BUTTON_TITLE_MAX ? s : `${s.slice(0, BUTTON_TITLE_MAX - 1).trimEnd()}…`);
+export const shortTitle = (s: string) => (s.length <= BUTTON_TITLE_MAX ? s : `${s.slice(0, BUTTON_TITLE_MAX - 1).trimEnd()}…`);
 
 function amountText(t: Translate, fee: FeeItem): string {
   if (fee.amount === 0) return t('procedure.free');

@@ -40,6 +40,8 @@ const intentsSchema = z.strictObject({
   departments: z.record(z.string().regex(/^[A-Z]{2}\d{2}$/), z.strictObject({ name: z.string().min(5), phrases: phraseList })),
   out_of_scope: z.array(z.strictObject({ phrases: phraseList, where: z.string() })),
   aspects: z.record(z.string(), phraseList),
+  emergency_hints: z.record(z.string().regex(/^\d{3}$/), phraseList).default({}),
+  refuse_kinds: z.partialRecord(z.enum(['data', 'weapon', 'bribe', 'fake']), phraseList).default({}),
 });
 
 const emergencyKindSchema = z.strictObject({ number: z.string().regex(/^\d{3}$/), phrases: phraseList });
@@ -60,6 +62,8 @@ export interface PhraseMatcher {
   /** Removes every match from the folded text. */
   strip(folded: string): string;
 }
+
+export type RefuseKind = 'data' | 'weapon' | 'bribe' | 'fake';
 
 export type Aspect = 'time' | 'fee' | 'documents' | 'online' | 'where' | 'legal';
 
@@ -85,6 +89,10 @@ export interface Lexicon {
   past: PhraseMatcher;
   emergency: { kind: string; number: string; matcher: PhraseMatcher }[];
   crimeReport: PhraseMatcher;
+  /** Words that say which number leads when only the intent model saw danger (fire and gas → 114, injury → 115). */
+  emergencyHints: { number: string; matcher: PhraseMatcher }[];
+  /** Words that say what kind of unlawful request a message is, for the one sentence of why not. */
+  refuseKinds: { kind: RefuseKind; matcher: PhraseMatcher }[];
   complaint: PhraseMatcher;
   petition: PhraseMatcher;
   greeting: PhraseMatcher;
@@ -211,6 +219,8 @@ export function loadLexicon(contentDir: string): Lexicon {
     contact: compilePhrases(intents.contact.phrases),
     menu: compilePhrases(intents.menu.phrases),
     outOfScope: intents.out_of_scope.map((o) => ({ matcher: compilePhrases(o.phrases), where: o.where })),
+    emergencyHints: Object.entries(intents.emergency_hints).map(([number, phrases]) => ({ number, matcher: compilePhrases(phrases) })),
+    refuseKinds: Object.entries(intents.refuse_kinds).map(([kind, phrases]) => ({ kind: kind as RefuseKind, matcher: compilePhrases(phrases) })),
     departments: Object.entries(intents.departments).map(([code, d]) => ({ code, name: d.name, matcher: compilePhrases(d.phrases) })),
     aspects: aspectOrder.filter((a) => intents.aspects[a]).map((a) => ({ aspect: a, matcher: compilePhrases(intents.aspects[a]!) })),
     replies: {

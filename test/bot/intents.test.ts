@@ -3,10 +3,13 @@ import { createUnderstander, findPetitionCode } from '../../src/bot/understand.t
 import { loadProcedureFiles } from '../../src/procedures/content-loader.ts';
 import { createProcedureIndex } from '../../src/procedures/search.ts';
 import { loadLexicon } from '../../src/text/lexicon.ts';
+import { loadIntentModel } from '../../src/classifier/intent-model.ts';
+
+const intentModel = await loadIntentModel('content');
 
 const lexicon = loadLexicon('content');
 const index = createProcedureIndex(loadProcedureFiles('content/procedures').procedures, lexicon);
-const { understand } = createUnderstander(lexicon, index);
+const { understand } = createUnderstander(lexicon, index, intentModel);
 const intent = (q: string) => understand(q).intent;
 
 describe('intent order', () => {

@@ -8,9 +8,12 @@ import { loadLexicon } from '../../src/text/lexicon.ts';
 import { normalizeText } from '../../src/text/normalize.ts';
 import { CREDS, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { signatureHeader } from '../helpers/sign.ts';
+import { loadIntentModel } from '../../src/classifier/intent-model.ts';
+
+const intentModel = await loadIntentModel('content');
 
 const lexicon = loadLexicon('content');
-const understander = createUnderstander(lexicon, createProcedureIndex(loadProcedureFiles('content/procedures').procedures, lexicon));
+const understander = createUnderstander(lexicon, createProcedureIndex(loadProcedureFiles('content/procedures').procedures, lexicon), intentModel);
 
 // Strings a citizen (or an attacker) might send: any Unicode, Vietnamese and Khmer runs, huge ones, markup.
 const text = fc.oneof(

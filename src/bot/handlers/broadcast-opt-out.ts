@@ -31,6 +31,10 @@ export function createBroadcastChoiceHandlers(deps: { followers: FollowerReposit
   return {
     /** Route matcher: a text that is exactly a stop or resume request. */
     matches: (ctx: BotContext): boolean => ctx.event.type === 'text' && matchBroadcastChoice(ctx.text, deps.words) !== undefined,
+    /** Asked in other words ("đừng gửi tin nữa"): say the exact words that stop or resume the news. */
+    explain(ctx: BotContext): HandlerOutcome {
+      return { replies: [text(ctx.t('broadcast.howTo'))], intent: 'broadcast_help' };
+    },
     choose(ctx: BotContext): HandlerOutcome {
       const choice = matchBroadcastChoice(ctx.text, deps.words);
       if (choice === 'out') {

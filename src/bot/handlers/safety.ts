@@ -1,11 +1,13 @@
 import type { Translate } from '../../i18n/index.ts';
-import { text, type Button } from '../../messages.ts';
+import { queryButton, text, type Button } from '../../messages.ts';
+import { shortTitle } from '../../procedures/format.ts';
+import { payloads } from '../payloads.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
 
 type Outcome = HandlerOutcome & { intent: string };
 
 /** Danger now, a crime to report, a complaint about an officer: numbers and where to go, before anything else. */
-export function createSafetyHandlers(deps: { hotline: string | undefined }) {
+export function createSafetyHandlers(deps: { hotline: string | undefined; titleOf: (procedureId: string) => string | undefined }) {
   const hotlineLine = (t: Translate) => (deps.hotline ? t('intent.hotlineSuffix', { hotline: deps.hotline }) : '');
   const call = (t: Translate, number: string): Button => ({ kind: 'phone', title: t('intent.call', { number }), phone: number });
   return {
@@ -23,6 +25,20 @@ export function createSafetyHandlers(deps: { hotline: string | undefined }) {
     },
     complaint(ctx: BotContext): Outcome {
       return { replies: [text(ctx.t('intent.complaint', { hotlineLine: hotlineLine(ctx.t) }))], intent: 'complaint' };
+    },
+    /** A likely fraud: the warning, what to do now, where to report. */
+    scam(ctx: BotContext): Outcome {
+      return { replies: [text(ctx.t('intent.scam', { hotlineLine: hotlineLine(ctx.t) }), [call(ctx.t, '113')])], intent: 'scam' };
+    },
+    /** How to break the law, or someone else's data: one plain sentence why not, then the lawful way when there is one. */
+    refuse(ctx: BotContext): Outcome {
+      const id = ctx.understanding?.hits[0]?.id;
+      const title = id === undefined ? undefined : deps.titleOf(id);
+      const t = ctx.t;
+      const next = id && title ? t('intent.refuseLawful', { title }) : t('intent.refuseNoLawful');
+      const buttons: Button[] = id && title ? [queryButton(shortTitle(title), payloads.procedure(id))] : [];
+      const kind = ctx.understanding?.refuseKind;
+      return { replies: [text(`${t(kind ? `intent.refuse_${kind}` : 'intent.refuse')}\n${next}`, buttons)], intent: 'refuse' };
     },
   };
 }

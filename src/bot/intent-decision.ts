@@ -1,0 +1,90 @@
+import type { CorpusLabel, IntentScores } from '../classifier/intent-model.ts';
+
+// How the precise rules and the learned classifier combine into one intent. Pure: the signals in, the decision out.
+// The thresholds were chosen by cross-validation over the corpus writers (leave one writer out), never on the
+// held-out writer; `npm run eval -- --cv` reports them.
+
+/** What the rules found in one message (each a phrase list of content/lexicon/intents.yaml, or a pattern). */
+export interface RuleSignals {
+  emergency: boolean;
+  crimeReport: boolean;
+  complaint: boolean;
+  petition: boolean;
+  contact: boolean;
+  greeting: boolean;
+  menu: boolean;
+  outOfScope: boolean;
+  policeAnchor: boolean;
+  /** The search found a procedure by a name or alias it contains (a phrase hit), not only by scattered words. */
+  strongProcedure: boolean;
+  /** The search found any procedure above its minimum score. */
+  anyProcedure: boolean;
+}
+
+export type Decision =
+  | { kind: 'emergency' }
+  | { kind: 'label'; label: Exclude<CorpusLabel, 'procedure' | 'emergency'> }
+  | { kind: 'procedure' }
+  /** Not confident in any procedure: ask which one (choices) or say so. */
+  | { kind: 'unsure' };
+
+export const THRESHOLDS = {
+  /** Classifier alone says emergency. */
+  emergency: 0.5,
+  /** Below this the classifier vetoes an emergency phrase that sits inside a procedure question ("giấy phép vận chuyển vật liệu nổ"). */
+  emergencyVeto: 0.02,
+  /** Between this and `emergency` (or a vetoed phrase): answer, but lead with the numbers ("if it is happening now"). */
+  emergencyPreface: 0.15,
+  /** The classifier's top non-procedure label wins at this probability. */
+  label: 0.5,
+  /** A rule's intent needs at least this much agreement from the classifier. */
+  ruleAgreement: 0.05,
+  /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this. */
+  procedure: 0.35,
+} as const;
+
+export interface IntentDecision {
+  decision: Decision;
+  /** Lead the reply with the emergency numbers (unsure whether it is happening now). */
+  preface: boolean;
+  /** How sure the decision is (0..1), for the unanswered-question log. */
+  confidence: number;
+}
+
+const NON_PROCEDURE = (label: CorpusLabel): label is Exclude<CorpusLabel, 'procedure' | 'emergency'> => label !== 'procedure' && label !== 'emergency';
+
+/** The label the classifier ranks first. */
+export function topLabel(s: IntentScores): CorpusLabel {
+  let best: CorpusLabel = 'procedure';
+  for (const [label, p] of Object.entries(s) as [CorpusLabel, number][]) if (p > s[best]) best = label;
+  return best;
+}
+
+export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): IntentDecision {
+  const vetoed = r.emergency && s.emergency < t.emergencyVeto && r.strongProcedure;
+  if ((r.emergency && !vetoed) || s.emergency >= t.emergency) {
+    return { decision: { kind: 'emergency' }, preface: false, confidence: Math.max(s.emergency, r.emergency ? 0.9 : 0) };
+  }
+  const preface = vetoed || s.emergency >= t.emergencyPreface;
+  const top = topLabel(s);
+  // A named procedure the classifier does not rule out stays a procedure question.
+  const procedureHeld = r.strongProcedure && s.procedure >= t.ruleAgreement * 4;
+  if (NON_PROCEDURE(top) && s[top] >= t.label && !procedureHeld) {
+    return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
+  }
+  const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) => fired && s[label] >= t.ruleAgreement && !procedureHeld;
+  const ruleOrder: [Exclude<CorpusLabel, 'procedure' | 'emergency'>, boolean][] = [
+    ['crime_report', r.crimeReport],
+    ['complaint', r.complaint],
+    ['petition', r.petition],
+    ['contact', r.contact],
+  ];
+  for (const [label, fired] of ruleOrder) if (rule(label, fired)) return { decision: { kind: 'label', label }, preface, confidence: s[label] };
+  if (r.greeting && !r.strongProcedure && s.greeting + s.menu >= t.ruleAgreement) return { decision: { kind: 'label', label: 'greeting' }, preface, confidence: s.greeting };
+  if (r.menu && !r.strongProcedure && s.menu >= t.ruleAgreement) return { decision: { kind: 'label', label: 'menu' }, preface, confidence: s.menu };
+  if (r.outOfScope && !r.strongProcedure && !r.policeAnchor && s.out_of_scope >= t.ruleAgreement) {
+    return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
+  }
+  if (r.anyProcedure && (r.strongProcedure || s.procedure >= t.procedure)) return { decision: { kind: 'procedure' }, preface, confidence: s.procedure };
+  return { decision: { kind: 'unsure' }, preface, confidence: s.procedure };
+}
