@@ -26,11 +26,14 @@ export function readIncludePii(value: unknown): boolean | undefined {
 }
 
 /** The include_pii query field: a boolean, or a 400 with fields.include_pii. */
-export const includePii = z.unknown().transform((value, ctx): boolean => {
-  const read = readIncludePii(value);
-  if (read === undefined) ctx.addIssue({ code: 'custom', message: staffMessage('zod.includePii'), input: value });
-  return read ?? false;
-});
+export const includePii = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): boolean => {
+    const read = readIncludePii(value);
+    if (read === undefined) ctx.addIssue({ code: 'custom', message: staffMessage('zod.includePii'), input: value });
+    return read ?? false;
+  });
 
 /** A list's page number (1 when absent). */
 export const page = z.coerce.number().int().min(1).max(100_000).default(1);
