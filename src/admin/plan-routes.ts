@@ -24,7 +24,9 @@ export function planRefusal(err: PlanError, file: string): AppError {
   const p = err.problem;
   if (p.reason === 'unreadable') return new AppError(400, 'plan_unreadable', staffMessage('planUnreadable', { file }), { cause: err });
   if (p.reason === 'syntax') return new AppError(400, 'plan_syntax', staffMessage('planYamlSyntax', { line: p.line, column: p.column }), { cause: err });
-  return new AppError(400, 'invalid_plan', staffMessage('planInvalid', { details: p.sentences.join(' ') }), { fields: p.fields, cause: err });
+  const count = Object.keys(p.fields).length;
+  const message = count > 0 ? staffMessage('planInvalid', { count }) : staffMessage('planInvalidWhole', { details: p.sentences.join(' ') });
+  return new AppError(400, 'invalid_plan', message, { fields: p.fields, cause: err });
 }
 
 export interface PlanRoutesDeps {
