@@ -7,7 +7,7 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig, loadDotEnv } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { createI18n } from '../src/i18n/index.ts';
-import { dayRange } from '../src/petitions/admin-routes.ts';
+import { dayRange } from '../src/time.ts';
 import { writeExport } from '../src/petitions/petition-export.ts';
 import { createPetitionRepository, PETITION_STATUSES } from '../src/petitions/petition-repository.ts';
 import { loadProcedureFiles } from '../src/procedures/content-loader.ts';

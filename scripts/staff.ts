@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { createAuditLog } from '../src/admin/audit-log.ts';
 import { createPasswordHasher, MIN_PASSWORD_LENGTH } from '../src/admin/passwords.ts';
 import { createStaffRepository, STAFF_ROLES, type StaffRole } from '../src/admin/staff-repository.ts';
-import { createStaffService, StaffRequestError, type AuditActor } from '../src/admin/staff-service.ts';
+import { AppError } from '../src/admin/app-error.ts';
+import { staffMessage } from '../src/admin/staff-messages.ts';
+import { createStaffService, type AuditActor } from '../src/admin/staff-service.ts';
 import { systemClock } from '../src/clock.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';
@@ -72,7 +74,7 @@ async function newPassword(given: string | undefined): Promise<string> {
   const first = await askPassword('Password: ');
   if (process.stdin.isTTY) {
     const again = await askPassword('Repeat the password: ');
-    if (again !== first) throw new StaffRequestError(400, 'the two passwords differ');
+    if (again !== first) throw new AppError(400, 'passwords_differ', staffMessage('passwordsDiffer'));
   }
   return first;
 }
@@ -143,9 +145,14 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof StaffRequestError || err instanceof ConfigError) {
+    // A refusal prints the same Vietnamese sentence the console shows, and its code for scripts.
+    if (err instanceof AppError) {
+      console.error(`${err.message} (${err.code})`);
+      process.exit(1);
+    }
+    if (err instanceof ConfigError) {
       console.error(err.message);
-      process.exit(err instanceof ConfigError ? 2 : 1);
+      process.exit(2);
     }
     if (err instanceof Error && (err.message === 'cancelled' || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')) {
       console.error(err.message === 'cancelled' ? 'Cancelled.' : `${err.message}\n\n${USAGE}`);

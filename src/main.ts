@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
 import type { PetitionService } from './petitions/petition-service.ts';
+import { createAdminApi } from './admin/admin-api.ts';
 import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
 import type { ScryptCost } from './admin/passwords.ts';
 import type { Logger } from 'pino';
@@ -215,13 +216,10 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     outbox,
     passwordCost: options.passwordCost,
   });
-  const adminApi = express.Router();
-  adminApi.use(express.json({ limit: '1mb' }), staffConsole.loginRouter, staffConsole.guard, staffConsole.apiRouter);
   const healthCheck = createHealthCheck({ db, mode: config.mode, tokens, inbox, outbox, clock, sendLog, writes });
-  adminApi.use(createAdminHealthRouter(healthCheck));
-  // Each feature's staff API, behind the guard.
-  adminApi.use(broadcasts.adminRouter);
-  for (const feature of conversation.features) if (feature.adminRouter) adminApi.use(feature.adminRouter);
+  // Each feature's staff API, behind the guard; refusals are AppErrors rendered by one handler (admin/admin-api.ts).
+  const featureRouters = conversation.features.flatMap((f) => (f.adminRouter ? [f.adminRouter] : []));
+  const adminApi = createAdminApi(staffConsole, [createAdminHealthRouter(healthCheck), broadcasts.adminRouter, ...featureRouters]);
 
   const webhook = createWebhookHandler({
     appId: zalo.appId,

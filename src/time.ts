@@ -49,6 +49,15 @@ export function zonedTimeToEpoch(
   return wall - utcOffsetAt(first, timeZone);
 }
 
+/** Local calendar days (YYYY-MM-DD, either may be absent) → an epoch range, both days included. */
+export function dayRange(from: string | undefined, to: string | undefined, timeZone: string): { from?: number; to?: number } {
+  const epoch = (d: string, plusDays = 0) => {
+    const [year, month, day] = d.split('-').map(Number) as [number, number, number];
+    return zonedTimeToEpoch({ year, month, day: day + plusDays }, timeZone);
+  };
+  return { ...(from ? { from: epoch(from) } : {}), ...(to ? { to: epoch(to, 1) - 1 } : {}) };
+}
+
 /** Epoch ms of the local midnight that starts the day of `d`. */
 export function startOfLocalDay(d: Date, timeZone: string): number {
   const p = localParts(d, timeZone);

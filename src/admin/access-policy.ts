@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { readIncludePii } from './request-schemas.ts';
 import type { StaffRole } from './staff-repository.ts';
 
 // Who may call which /admin/api route, and which calls are written to the audit log: one table, read top to
@@ -36,8 +37,8 @@ const ADMIN: readonly StaffRole[] = ['admin'];
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const field = (obj: unknown, key: string): unknown => (obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined);
-/** Same reading as the petition export route: include_pii=true|1|yes. */
-export const wantsPersonalData = (req: Request) => ['true', '1', 'yes'].includes(str(req.query.include_pii) ?? '');
+/** include_pii read exactly as the routes read it (request-schemas.ts); a value they refuse asks for nothing. */
+export const wantsPersonalData = (req: Request) => readIncludePii(req.query.include_pii) === true;
 
 const exportDetail = (_p: Record<string, string>, req: Request) => ({
   format: str(req.query.format) ?? 'csv',

@@ -7,12 +7,12 @@ import type { ProcedureIndex } from '../procedures/search.ts';
 import { localDate } from '../time.ts';
 import { buildDashboard, type DashboardDeps } from './dashboard.ts';
 import { buildReport, type ReportDeps } from './report.ts';
-import { currentPeriodKey, parsePeriod } from '../time.ts';
+import { currentPeriodKey } from '../time.ts';
 import { writeReportXlsx } from './report-xlsx.ts';
+import { reportPeriod, validate } from './request-schemas.ts';
 
 const DAY = 86_400_000;
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-const periodQuery = z.object({ period: z.string().max(10).optional() });
 
 export interface ConsoleRoutesDeps {
   dashboard: Omit<DashboardDeps, 'timeZone'>;
@@ -33,10 +33,9 @@ export function createConsoleRouter(deps: ConsoleRoutesDeps): Router {
   });
 
   router.get('/content/unanswered', (req, res) => {
-    const q = limitQuery.safeParse(req.query);
-    if (!q.success) return void res.status(400).json({ error: 'limit must be 1-500' });
+    const q = validate(limitQuery, req.query);
     // Most frequent first: what the content team should write next.
-    const items = deps.questions.topUnanswered(q.data.limit).map((r) => ({
+    const items = deps.questions.topUnanswered(q.limit).map((r) => ({
       text: r.normalized,
       count: r.count,
       firstSeenAt: new Date(r.first_seen_at).toISOString(),
@@ -58,19 +57,15 @@ export function createConsoleRouter(deps: ConsoleRoutesDeps): Router {
     res.json({ staleAfterDays: STALE_AFTER_DAYS, today, items });
   });
 
-  const periodOf = (raw: string | undefined) => parsePeriod(raw ?? currentPeriodKey(deps.clock.now(), tz, 'quarter'), tz);
+  const periodOf = (raw: unknown) => reportPeriod(raw ?? currentPeriodKey(deps.clock.now(), tz, 'quarter'), tz);
 
   router.get('/reports/summary', (req, res) => {
-    const q = periodQuery.safeParse(req.query);
-    const period = q.success ? periodOf(q.data.period) : undefined;
-    if (!period) return void res.status(400).json({ error: 'period must look like 2025-Q1 (quarter), 2025-H1 (six months) or 2025 (year)' });
+    const period = periodOf(req.query.period);
     res.json(buildReport({ ...deps.report, timeZone: tz }, period, deps.clock.now()));
   });
 
   router.get('/reports/summary.xlsx', async (req, res) => {
-    const q = periodQuery.safeParse(req.query);
-    const period = q.success ? periodOf(q.data.period) : undefined;
-    if (!period) return void res.status(400).json({ error: 'period must look like 2025-Q1 (quarter), 2025-H1 (six months) or 2025 (year)' });
+    const period = periodOf(req.query.period);
     const report = buildReport({ ...deps.report, timeZone: tz }, period, deps.clock.now());
     res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('content-disposition', `attachment; filename="bao-cao_${period.key}.xlsx"`);

@@ -6,7 +6,7 @@ import type { PostRepository } from '../broadcasts/post-repository.ts';
 import type { Clock } from '../clock.ts';
 import type { StaffConsoleConfig } from '../config.ts';
 import type { Db } from '../db/open.ts';
-import { dayRange } from '../petitions/admin-routes.ts';
+import { dayRange } from '../time.ts';
 import type { ProcedureIndex } from '../procedures/search.ts';
 import type { InboxRepository } from '../queue/inbox-repository.ts';
 import type { OutboxRepository } from '../queue/outbox-repository.ts';

@@ -2,14 +2,18 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { SESSION_COOKIE, readCookie, sessionCookieOptions } from './cookies.ts';
-import { utcOffsetAt } from '../time.ts';
+import { formatLocalShort, utcOffsetAt } from '../time.ts';
+import { AppError } from './app-error.ts';
+import { LOGIN_RULES } from './login-throttle.ts';
+import { validate, zaloUserId } from './request-schemas.ts';
 import type { StaffRepository } from './staff-repository.ts';
 import { staffMessage } from './staff-messages.ts';
-import { StaffRequestError, type StaffService } from './staff-service.ts';
+import type { StaffService } from './staff-service.ts';
 
 const loginBody = z.strictObject({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 const passwordBody = z.strictObject({ current: z.string().min(1).max(200), next: z.string().min(1).max(200) });
-const zaloIdBody = z.strictObject({ userId: z.string().regex(/^\d{1,25}$/, staffMessage('zaloIdDigits')) });
+const zaloIdBody = z.strictObject({ userId: zaloUserId });
+const noAccount = (key: 'bearerHasNoAccount' | 'bearerHasNoPassword') => new AppError(400, 'bearer_has_no_account', staffMessage(key));
 
 export interface SessionRoutesDeps {
   staff: StaffService;
@@ -26,24 +30,29 @@ export function createLoginRouter(deps: SessionRoutesDeps): Router {
   const router = express.Router();
   router.post('/session', async (req, res) => {
     // express.json only parses application/json: a cross-site HTML form cannot produce this body.
-    const body = loginBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'send JSON {"username", "password"}' });
-    const result = await deps.staff.login(body.data.username, body.data.password, { ip: req.ip });
+    const body = validate(loginBody, req.body ?? {});
+    const result = await deps.staff.login(body.username, body.password, { ip: req.ip });
     res.setHeader('cache-control', 'no-store');
     if (!result.ok && result.reason === 'throttled') {
       res.setHeader('retry-after', '1');
-      return void res.status(429).json({ error: 'too_many_attempts', message: staffMessage('loginThrottled') });
+      throw new AppError(429, 'too_many_attempts', staffMessage('loginThrottled'));
     }
     if (!result.ok && result.reason === 'busy') {
       res.setHeader('retry-after', '5');
-      return void res.status(503).json({ error: 'busy', message: staffMessage('loginBusy') });
+      throw new AppError(503, 'busy', staffMessage('loginBusy'));
     }
     if (!result.ok && result.reason === 'locked') {
       const seconds = Math.max(1, Math.ceil((result.lockedUntil - deps.clock.now().getTime()) / 1000));
       res.setHeader('retry-after', String(seconds));
-      return void res.status(429).json({ error: 'locked', lockedUntil: new Date(result.lockedUntil).toISOString(), retryAfterSeconds: seconds });
+      // The time it ends, in the unit's time zone ("dd/mm/yyyy HH:mm": the hour and minute are what people read).
+      const time = formatLocalShort(result.lockedUntil, deps.timeZone).slice(-5);
+      const message = staffMessage('loginLocked', { minutes: Math.max(1, Math.ceil(seconds / 60)), time });
+      throw new AppError(429, 'locked', message, { details: { lockedUntil: new Date(result.lockedUntil).toISOString(), retryAfterSeconds: seconds } });
     }
-    if (!result.ok) return void res.status(401).json({ error: 'invalid username or password' });
+    if (!result.ok) {
+      const rule = LOGIN_RULES.accountAddress;
+      throw new AppError(401, 'invalid_credentials', staffMessage('invalidCredentials', { limit: rule.limit, minutes: rule.lockMs / 60_000 }));
+    }
     res.cookie(SESSION_COOKIE, result.token, sessionCookieOptions(deps.cookieSecure, result.session.expiresAt - deps.clock.now().getTime()));
     res.json(sessionView(deps, req, result.session.account.id, result.session.csrfToken, result.session.expiresAt));
   });
@@ -94,16 +103,10 @@ export function createSessionRouter(deps: SessionRoutesDeps): Router {
   });
 
   router.post('/session/password', async (req, res) => {
-    const body = passwordBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'send JSON {"current", "next"}' });
+    const body = validate(passwordBody, req.body ?? {});
     const s = req.actor!.session;
-    if (!s) return void res.status(400).json({ error: 'the bearer token has no password; use npm run staff:passwd' });
-    try {
-      await deps.staff.changeOwnPassword(s.accountId, body.data.current, body.data.next, by(req));
-    } catch (err) {
-      if (err instanceof StaffRequestError) return void res.status(err.status).json({ error: err.message });
-      throw err;
-    }
+    if (!s) throw noAccount('bearerHasNoPassword');
+    await deps.staff.changeOwnPassword(s.accountId, body.current, body.next, by(req));
     endCookie(res);
     res.json({ ok: true, loginAgain: true });
   });
@@ -111,20 +114,14 @@ export function createSessionRouter(deps: SessionRoutesDeps): Router {
   // One's own Zalo user ids (the only preview targets). The bearer has no account, hence no ids of its own.
   router.post('/session/zalo-ids', (req, res) => {
     const s = req.actor!.session;
-    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
-    const body = zaloIdBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: body.error.issues.map((i) => i.message).join('; ') });
-    try {
-      res.json({ zaloUserIds: deps.staff.addOwnZaloId(s.accountId, body.data.userId, by(req)) });
-    } catch (err) {
-      if (err instanceof StaffRequestError) return void res.status(err.status).json({ error: err.message });
-      throw err;
-    }
+    if (!s) throw noAccount('bearerHasNoAccount');
+    const body = validate(zaloIdBody, req.body ?? {});
+    res.json({ zaloUserIds: deps.staff.addOwnZaloId(s.accountId, body.userId, by(req)) });
   });
 
   router.delete('/session/zalo-ids/:userId', (req, res) => {
     const s = req.actor!.session;
-    if (!s) return void res.status(400).json({ error: staffMessage('bearerHasNoAccount') });
+    if (!s) throw noAccount('bearerHasNoAccount');
     res.json({ zaloUserIds: deps.staff.removeOwnZaloId(s.accountId, String(req.params.userId), by(req)) });
   });
 

@@ -1,9 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock.ts';
 import { compileRules, matchRule, type AccessRule, type AuditSpec } from './access-policy.ts';
+import { AppError } from './app-error.ts';
 import type { AuditLog } from './audit-log.ts';
 import { bearerActor, type StaffActor } from './auth.ts';
 import { SESSION_COOKIE, readCookie } from './cookies.ts';
+import { staffMessage } from './staff-messages.ts';
 import { sameSecret, type StaffService } from './staff-service.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -32,14 +34,14 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
     // Staff data must never sit in a shared cache.
     res.setHeader('cache-control', 'no-store');
     const bearer = bearerActor(req.get('authorization'), deps.adminToken);
-    if (bearer === 'invalid') return void res.status(401).json({ error: 'unauthorized' });
+    if (bearer === 'invalid') return next(new AppError(401, 'unauthorized', staffMessage('unauthorized')));
     let actor: StaffActor;
     if (bearer !== 'absent') {
       actor = { ...bearer, mayPreviewTo: (id) => deps.staff.isStaffZaloId(id) };
     } else {
       const cookie = readCookie(req, SESSION_COOKIE);
       const session = cookie ? deps.staff.authenticate(cookie) : undefined;
-      if (!session) return void res.status(401).json({ error: 'unauthorized', login: '/admin' });
+      if (!session) return next(new AppError(401, 'unauthorized', staffMessage('unauthorized'), { details: { login: '/admin' } }));
       actor = {
         kind: 'staff',
         name: session.account.username,
@@ -49,7 +51,7 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
       };
       // A cookie rides along on any request the browser makes; only our page can read the token and echo it.
       if (!SAFE_METHODS.has(req.method) && !sameSecret(req.get(CSRF_HEADER) ?? '', session.csrfToken)) {
-        return void res.status(403).json({ error: 'csrf token missing or invalid: reload the console' });
+        return next(new AppError(403, 'csrf_invalid', staffMessage('csrfInvalid')));
       }
     }
     req.actor = actor;
@@ -61,7 +63,8 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
       if (match?.rule.audit) {
         deps.audit.append({ ...auditActor(actor, req), action: 'access.denied', target: match.rule.audit.action, detail: { method: req.method, path: req.path } }, deps.clock.now().getTime());
       }
-      return void res.status(403).json({ error: `forbidden: this needs the role ${roles.join(' or ')}`, role: actor.role });
+      const names = roles.map((r) => staffMessage(`role.${r}`)).join(` ${staffMessage('or')} `);
+      return next(new AppError(403, 'forbidden', staffMessage('forbidden', { role: staffMessage(`role.${actor.role}`), roles: names }), { details: { role: actor.role } }));
     }
     // Any actor: the bearer's changes are "admin-token", never a name the script puts in the body.
     if (match?.rule.bindActor && req.body && typeof req.body === 'object') {

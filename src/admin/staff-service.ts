@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { AuditActorKind, AuditLog } from './audit-log.ts';
 import { accountKey, accountPrefix, createLoginThrottle, loginKeys, passwordChangeKeys } from './login-throttle.ts';
+import { AppError } from './app-error.ts';
 import { staffMessage } from './staff-messages.ts';
 import { hashPassword, HasherBusyError, passwordProblem, type PasswordHasher } from './passwords.ts';
 import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAccountRow, type StaffRepository, type StaffRole } from './staff-repository.ts';
@@ -14,17 +15,6 @@ const TOUCH_EVERY_MS = 60_000;
 const MAX_OWN_ZALO_IDS = 5;
 const FORGET_FAILURES_AFTER_MS = 24 * 3600_000;
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
-
-/** A refusal to show as is: HTTP status and an English message saying what to change. */
-export class StaffRequestError extends Error {
-  override name = 'StaffRequestError';
-  constructor(
-    readonly status: 400 | 403 | 404 | 409 | 429 | 503,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Who does something, for the audit log. */
 export interface AuditActor {
@@ -107,6 +97,8 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const accountExists = (username: string) => new AppError(409, 'account_exists', staffMessage('accountExists', { username }), { fields: { username: staffMessage('accountExists', { username }) } });
+const accountNotFound = (account: string | number) => new AppError(404, 'account_not_found', staffMessage('accountNotFound', { account: typeof account === 'number' ? `số ${account}` : account }));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The public shape of an account. */
@@ -139,37 +131,40 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
   const lockOf = (username: string) => deps.repo.lockedUntilLike(accountKey(username), accountPrefix(username), now());
   const view = (a: StaffAccountRow) => viewAccount(a, lockOf(a.username));
 
-  function checkPassword(password: string, username?: string): void {
+  function checkPassword(password: string, username?: string, field = 'password'): void {
     const problem = passwordProblem(password, { username });
-    if (problem) throw new StaffRequestError(400, problem);
+    if (problem) throw new AppError(400, 'weak_password', problem, { fields: { [field]: problem } });
   }
-  async function checkNotPrevious(password: string, previousHash: string): Promise<void> {
-    if (await deps.hasher.verify(password, previousHash)) throw new StaffRequestError(400, staffMessage('passwordSameAsCurrent'));
+  async function checkNotPrevious(password: string, previousHash: string, field = 'password'): Promise<void> {
+    const same = staffMessage('passwordSameAsCurrent');
+    if (await deps.hasher.verify(password, previousHash)) throw new AppError(400, 'password_unchanged', same, { fields: { [field]: same } });
   }
   /** Hashing refused for a full queue becomes a 503 the console can show. */
   async function hashing<T>(job: () => Promise<T>): Promise<T> {
     try {
       return await job();
     } catch (err) {
-      if (err instanceof HasherBusyError) throw new StaffRequestError(503, staffMessage('busy'));
+      if (err instanceof HasherBusyError) throw new AppError(503, 'busy', staffMessage('busy'));
       throw err;
     }
   }
   function checkZaloId(id: string | null | undefined): void {
-    if (id && !/^\d{1,25}$/.test(id)) throw new StaffRequestError(400, 'zaloUserId must be a Zalo user id (digits)');
+    if (id && !/^\d{1,25}$/.test(id)) throw AppError.field('zaloUserId', staffMessage('zaloIdDigits'));
   }
 
   return {
     async create(input, by) {
       const username = input.username.trim().toLowerCase();
-      if (!USERNAME.test(username)) throw new StaffRequestError(400, 'username: 2-40 characters, lower-case letters, digits, dot, dash or underscore');
-      if (!(STAFF_ROLES as readonly string[]).includes(input.role)) throw new StaffRequestError(400, `role must be one of ${STAFF_ROLES.join(', ')}`);
+      if (!USERNAME.test(username)) throw AppError.field('username', staffMessage('usernameInvalid'));
+      if (!(STAFF_ROLES as readonly string[]).includes(input.role)) {
+        throw AppError.field('role', staffMessage('roleInvalid', { roles: STAFF_ROLES.map((r) => staffMessage(`role.${r}`)).join(', ') }));
+      }
       checkPassword(input.password, username);
       checkZaloId(input.zaloUserId);
-      if (deps.repo.byUsername(username)) throw new StaffRequestError(409, `account "${username}" already exists`);
+      if (deps.repo.byUsername(username)) throw accountExists(username);
       const passwordHash = await hashing(() => deps.hasher.hash(input.password));
       // Checked again after the (slow) hash: another request may have taken the name meanwhile.
-      if (deps.repo.byUsername(username)) throw new StaffRequestError(409, `account "${username}" already exists`);
+      if (deps.repo.byUsername(username)) throw accountExists(username);
       const row = deps.repo.create({ username, role: input.role, passwordHash, displayName: input.displayName?.trim() || null, zaloUserId: input.zaloUserId || null }, now());
       audit(by, 'account.create', username, { role: input.role });
       return view(row);
@@ -177,7 +172,7 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
 
     async setPassword(username, password, by) {
       const account = deps.repo.byUsername(username.trim().toLowerCase());
-      if (!account) throw new StaffRequestError(404, `no account "${username}"`);
+      if (!account) throw accountNotFound(username.trim().toLowerCase());
       checkPassword(password, account.username);
       await hashing(() => checkNotPrevious(password, account.password_hash));
       deps.repo.setPassword(account.id, await hashing(() => deps.hasher.hash(password)), now());
@@ -188,12 +183,12 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
 
     update(id, change, by) {
       const before = deps.repo.byId(id);
-      if (!before) throw new StaffRequestError(404, `no account ${id}`);
+      if (!before) throw accountNotFound(id);
       checkZaloId(change.zaloUserId);
       const demotesLastAdmin =
         before.role === 'admin' && ((change.role !== undefined && change.role !== 'admin') || change.disabled === true) &&
         deps.repo.list().filter((a) => a.role === 'admin' && a.disabled === 0).length <= 1;
-      if (demotesLastAdmin) throw new StaffRequestError(409, 'this is the last active admin account: create another admin first');
+      if (demotesLastAdmin) throw new AppError(409, 'last_admin', staffMessage('lastAdmin'));
       const after = deps.repo.update(id, change, now())!;
       const changed: Record<string, unknown> = {};
       if (change.role !== undefined && change.role !== before.role) changed.role = { from: before.role, to: change.role };
@@ -267,13 +262,13 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
 
     async changeOwnPassword(accountId, current, next, by) {
       const account = deps.repo.byId(accountId);
-      if (!account) throw new StaffRequestError(404, 'account not found');
+      if (!account) throw new AppError(404, 'account_not_found', staffMessage('ownAccountGone'));
       // The current-password check is a password guess too (a stolen session must not brute-force it): counted first.
       const address = by.ip ?? 'unknown';
       const taken = throttle.take(passwordChangeKeys(accountId), address, now());
       if (!taken.ok) {
         if (taken.reason === 'locked') audit(by, 'account.password.locked', account.username, { lockedUntil: iso(taken.lockedUntil) });
-        throw new StaffRequestError(429, staffMessage('passwordChangeLocked', { minutes: Math.max(1, Math.ceil(((taken.reason === 'locked' ? taken.lockedUntil : now()) - now()) / 60_000)) }));
+        throw new AppError(429, 'password_change_locked', staffMessage('passwordChangeLocked', { minutes: Math.max(1, Math.ceil(((taken.reason === 'locked' ? taken.lockedUntil : now()) - now()) / 60_000)) }));
       }
       let matches: boolean;
       try {
@@ -285,11 +280,11 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       if (!matches) {
         const after = taken.attempt.failed();
         audit(by, 'account.password.failure', account.username, after.lockedUntil > now() ? { lockedUntil: iso(after.lockedUntil) } : { failures: after.failures });
-        throw new StaffRequestError(403, 'the current password is wrong');
+        throw new AppError(403, 'wrong_password', staffMessage('wrongCurrentPassword'), { fields: { current: staffMessage('wrongCurrentPassword') } });
       }
       taken.attempt.succeeded([passwordChangeKeys(accountId)[0]!.key]);
-      checkPassword(next, account.username);
-      await hashing(() => checkNotPrevious(next, account.password_hash));
+      checkPassword(next, account.username, 'next');
+      await hashing(() => checkNotPrevious(next, account.password_hash, 'next'));
       // Every session ends, this one included: the console asks to log in again with the new password.
       deps.repo.setPassword(account.id, await hashing(() => deps.hasher.hash(next)), now());
       audit(by, 'account.password', account.username, { own: true });
@@ -297,7 +292,7 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
 
     unlock(id, by) {
       const account = deps.repo.byId(id);
-      if (!account) throw new StaffRequestError(404, `no account ${id}`);
+      if (!account) throw accountNotFound(id);
       const cleared = deps.repo.clearFailuresLike(accountKey(account.username), accountPrefix(account.username));
       audit(by, 'account.unlock', account.username, { cleared });
       return view(account);
@@ -307,16 +302,16 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
 
     addOwnZaloId(accountId, zaloUserId, by) {
       const account = deps.repo.byId(accountId);
-      if (!account) throw new StaffRequestError(404, 'account not found');
-      if (!/^\d{1,25}$/.test(zaloUserId)) throw new StaffRequestError(400, staffMessage('zaloIdDigits'));
-      if (deps.repo.zaloIdsOf(accountId).length >= MAX_OWN_ZALO_IDS) throw new StaffRequestError(409, staffMessage('zaloIdLimit', { max: MAX_OWN_ZALO_IDS }));
+      if (!account) throw new AppError(404, 'account_not_found', staffMessage('ownAccountGone'));
+      if (!/^\d{1,25}$/.test(zaloUserId)) throw AppError.field('userId', staffMessage('zaloIdDigits'));
+      if (deps.repo.zaloIdsOf(accountId).length >= MAX_OWN_ZALO_IDS) throw new AppError(409, 'zalo_id_limit', staffMessage('zaloIdLimit', { max: MAX_OWN_ZALO_IDS }));
       if (deps.repo.addZaloId(accountId, zaloUserId, now())) audit(by, 'account.zalo.add', account.username, { zaloUserId });
       return deps.repo.zaloIdsOf(accountId);
     },
 
     removeOwnZaloId(accountId, zaloUserId, by) {
       const account = deps.repo.byId(accountId);
-      if (!account) throw new StaffRequestError(404, 'account not found');
+      if (!account) throw new AppError(404, 'account_not_found', staffMessage('ownAccountGone'));
       if (deps.repo.removeZaloId(accountId, zaloUserId)) audit(by, 'account.zalo.remove', account.username, { zaloUserId });
       return deps.repo.zaloIdsOf(accountId);
     },

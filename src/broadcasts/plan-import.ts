@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
+import { staffMessage } from '../admin/staff-messages.ts';
+import { describeIssues } from '../admin/zod-vi.ts';
 import { zonedToEpoch } from '../time.ts';
 import type { PostRepository } from './post-repository.ts';
 
 // The communication plan as data (content/plans/*.yaml): one draft post per item, dated inside the item's period
 // at 09:00 local, for PV01 to write and schedule. The plan key (plan id + item number) makes a second import a no-op.
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, staffMessage('planMonth'));
 const unit = z.string().trim().min(1);
 
 const planSchema = z.strictObject({
   plan: z.strictObject({
-    id: z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and dashes'),
+    id: z.string().regex(/^[a-z0-9-]+$/, staffMessage('planId')),
     title: z.string().min(1),
     reference: z.string().optional(),
     year: z.number().int().min(2000).max(2100),
@@ -24,33 +26,65 @@ const planSchema = z.strictObject({
         topic: z.string().trim().min(1).max(2000),
         lead_units: z.array(unit).min(1),
         partner_units: z.array(unit).default([]),
-        period: z.strictObject({ from: month, to: month, text: z.string().min(1) }).refine((p) => p.from <= p.to, 'period.from is after period.to'),
+        period: z.strictObject({ from: month, to: month, text: z.string().min(1) }).refine((p) => p.from <= p.to, staffMessage('planPeriodOrder')),
       }),
     )
     .min(1)
-    .refine((items) => new Set(items.map((i) => i.no)).size === items.length, 'item numbers must be unique'),
+    .refine((items) => new Set(items.map((i) => i.no)).size === items.length, staffMessage('planItemNumbers')),
 });
 
 /** A validated plan file. */
 export type Plan = z.infer<typeof planSchema>;
 export type PlanItem = Plan['items'][number];
 
-/** The plan file is unreadable or does not match the schema; the message names the fields. */
+/** Why a plan file was refused: it cannot be read, it is not YAML, or items do not match the schema. */
+export type PlanProblem =
+  | { reason: 'unreadable' }
+  | { reason: 'syntax'; line: number; column: number }
+  /** Field path in the file ("items.0.lead_units") → a Vietnamese sentence naming the item and the field. */
+  | { reason: 'schema'; fields: Record<string, string>; sentences: string[] };
+
+/** The plan file is refused; `problem` says why (the console shows it), the message adds the path (for the CLI). */
 export class PlanError extends Error {
   override name = 'PlanError';
+  constructor(
+    readonly problem: PlanProblem,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Where a problem is, for a plan author: "Nội dung thứ 2 của kế hoạch (mục period.from)". */
+export function planFieldLabel(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return staffMessage('planRoot');
+  const [first, n, ...rest] = path.map(String);
+  if (first === 'items' && n !== undefined && /^\d+$/.test(n) && rest.length > 0) return staffMessage('planItemField', { n: Number(n) + 1, key: rest.join('.') });
+  return staffMessage('planField', { key: path.map(String).join('.') });
 }
 
 /** Reads and validates a plan file. */
 export function loadPlan(path: string): Plan {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new PlanError({ reason: 'unreadable' }, `${path}: ${(err as Error).message}`, { cause: err });
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    raw = parseYaml(text);
   } catch (err) {
-    throw new PlanError(`${path}: ${(err as Error).message}`);
+    const at = err instanceof YAMLError ? err.linePos?.[0] : undefined;
+    throw new PlanError({ reason: 'syntax', line: at?.line ?? 1, column: at?.col ?? 1 }, `${path}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new PlanError(`${path}:\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+    const { fields, sentences } = describeIssues(parsed.error.issues, planFieldLabel);
+    const byField = new Set(Object.values(fields));
+    const lines = [...Object.entries(fields).map(([key, text]) => `${key}: ${text}`), ...sentences.filter((t) => !byField.has(t))];
+    throw new PlanError({ reason: 'schema', fields, sentences }, `${path}:\n  ${lines.join('\n  ')}`, { cause: parsed.error });
   }
   return parsed.data;
 }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { AppError } from '../admin/app-error.ts';
+import { isStaffMessageKey, staffMessage, type StaffMessageKey } from '../admin/staff-messages.ts';
 import type { Clock } from '../clock.ts';
 import type { ZaloClient } from '../zalo/client.ts';
 import { classifySendFailure } from '../zalo/send-outcome.ts';
@@ -9,17 +11,16 @@ import { EDITABLE_STATUSES, type PostContent, type PostHistoryRow, type PostMode
 import type { QuietHours } from './quiet-hours.ts';
 
 // The staff-side rules for posts, shared by the admin API and the CLIs: what may be scheduled, edited, cancelled.
+// A refusal is an AppError with a Vietnamese message, and the field to correct when there is one.
 
-/** A refusal the caller should show as is (HTTP status and a message that says what to change). */
-export class PostRequestError extends Error {
-  override name = 'PostRequestError';
-  constructor(
-    readonly status: 400 | 404 | 409 | 422 | 502,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal about one field of the post (the console shows it beside that field). */
+const refuse = (code: string, field: string, key: StaffMessageKey, vars: Record<string, string | number> = {}) =>
+  new AppError(400, code, staffMessage(key, vars), { fields: { [field]: staffMessage(key, vars) } });
+/** A status in staff's words ("Đã lên lịch"); an unknown one as it is. */
+const statusName = (status: string) => {
+  const key = `postStatus.${status}`;
+  return isStaffMessageKey(key) ? staffMessage(key) : status;
+};
 
 export type Audience = 'all' | { tag: string };
 
@@ -139,36 +140,31 @@ export function createPostService(deps: PostServiceDeps): PostService {
 
   function load(id: number): PostRow {
     const row = deps.posts.get(id);
-    if (!row) throw new PostRequestError(404, `post ${id} not found`);
+    if (!row) throw new AppError(404, 'post_not_found', staffMessage('postNotFound', { id }));
     return row;
   }
 
   function parseSendAt(text: string): number {
     const at = parseIsoInstant(text);
     if (at === undefined) {
-      throw new PostRequestError(400, `sendAt "${text}" is not an ISO 8601 date-time with an offset or Z, e.g. 2025-02-10T09:00:00+07:00`);
+      throw refuse('invalid_send_at', 'sendAt', 'sendAtInvalid', { text });
     }
     return at;
   }
 
   /** Everything that must hold before a post goes out, checked when it is scheduled. */
   function checkContent(c: PostContent, scheduling: boolean): void {
-    if (c.mode === 'article' && !c.imageUrl) throw new PostRequestError(400, 'imageUrl is required in article mode: a Zalo article needs a cover photo');
-    if (c.mode === 'article' && c.audienceTag !== null) {
-      throw new PostRequestError(400, 'article mode goes to all followers: Zalo broadcasts cannot target a tag (use mode "message" for a tag)');
-    }
+    // A Zalo article needs a cover photo, and goes to every follower (broadcasts cannot target a tag).
+    if (c.mode === 'article' && !c.imageUrl) throw refuse('article_needs_image', 'imageUrl', 'articleNeedsImage');
+    if (c.mode === 'article' && c.audienceTag !== null) throw refuse('article_audience_all', 'audience', 'articleAudienceAll');
     if (c.mode === 'message' && messageLength({ body: c.body, image_url: c.imageUrl, link_url: c.linkUrl }) > MESSAGE_MAX) {
-      throw new PostRequestError(400, `body with the link is longer than ${MESSAGE_MAX} characters, Zalo's limit for one message`);
+      throw refuse('message_too_long', 'body', 'messageTooLong', { max: MESSAGE_MAX });
     }
     if (!scheduling) return;
-    if (c.body.trim().length === 0) throw new PostRequestError(400, 'body is empty: write the message before scheduling');
-    if (c.sendAt < now()) throw new PostRequestError(400, `sendAt ${local(c.sendAt)} is in the past (now ${local(now())}); choose a later time`);
-    if (deps.quiet.isQuiet(c.sendAt)) {
-      throw new PostRequestError(
-        400,
-        `sendAt ${local(c.sendAt)} is inside the quiet hours ${deps.quiet.describe()}: Zalo refuses broadcasts at night; choose a time outside them`,
-      );
-    }
+    if (c.body.trim().length === 0) throw refuse('body_empty', 'body', 'bodyEmptyToSchedule');
+    if (c.sendAt < now()) throw refuse('send_time_in_past', 'sendAt', 'sendAtInPast', { sendAt: local(c.sendAt), now: local(now()) });
+    // Zalo refuses promotional sends at night.
+    if (deps.quiet.isQuiet(c.sendAt)) throw refuse('quiet_hours', 'sendAt', 'sendAtQuietHours', { sendAt: local(c.sendAt), quiet: deps.quiet.describe() });
   }
 
   return {
@@ -200,7 +196,7 @@ export function createPostService(deps: PostServiceDeps): PostService {
     update(id, patch, actor) {
       const row = load(id);
       if (!EDITABLE_STATUSES.has(row.status)) {
-        throw new PostRequestError(409, `post ${id} is ${row.status}: only draft, scheduled or missed posts can be edited`);
+        throw new AppError(409, 'post_not_editable', staffMessage('postNotEditable', { id, status: statusName(row.status) }));
       }
       const content: PostContent = {
         title: patch.title ?? row.title,
@@ -213,11 +209,14 @@ export function createPostService(deps: PostServiceDeps): PostService {
       };
       // A missed post given a new time is scheduled again ("gửi bù"); otherwise the status changes only when asked.
       const status = patch.status ?? (row.status === 'missed' && patch.sendAt !== undefined ? 'scheduled' : row.status);
-      if (status !== 'draft' && status !== 'scheduled' && status !== 'missed') throw new PostRequestError(409, `post ${id} cannot become ${status}`);
+      if (status !== 'draft' && status !== 'scheduled' && status !== 'missed') {
+        throw new AppError(409, 'post_not_editable', staffMessage('postStatusNotAllowed', { id, status: statusName(status) }));
+      }
       checkContent(content, status === 'scheduled');
       const approvedBy = status === 'scheduled' ? actor : null;
       if (!deps.posts.update(id, row.status, content, status, approvedBy, now())) {
-        throw new PostRequestError(409, `post ${id} changed meanwhile (now ${deps.posts.get(id)?.status ?? 'gone'}); reload it`);
+        const current = deps.posts.get(id)?.status;
+        throw new AppError(409, 'post_changed', staffMessage('postChanged', { id, status: current ? statusName(current) : staffMessage('postGone') }));
       }
       const retimed = content.sendAt !== row.send_at ? ` sendAt ${formatLocalIso(content.sendAt, deps.timeZone)}` : '';
       deps.posts.addHistory(id, now(), actor, status === row.status ? 'updated' : status, `${Object.keys(patch).join(', ')}${retimed}`);
@@ -227,7 +226,7 @@ export function createPostService(deps: PostServiceDeps): PostService {
     cancel(id, actor) {
       const row = load(id);
       const previous = deps.posts.cancel(id, now());
-      if (!previous) throw new PostRequestError(409, `post ${id} is ${deps.posts.get(id)?.status ?? row.status}: it can no longer be cancelled`);
+      if (!previous) throw new AppError(409, 'post_not_cancellable', staffMessage('postNotCancellable', { id, status: statusName(deps.posts.get(id)?.status ?? row.status) }));
       deps.posts.addHistory(id, now(), actor, 'cancelled', `was ${previous}`);
       deps.logger.info({ postId: id, previous }, 'Broadcast post cancelled');
       return view(load(id));
@@ -241,16 +240,18 @@ export function createPostService(deps: PostServiceDeps): PostService {
         return result;
       } catch (err) {
         const failure = classifySendFailure(err);
+        // Zalo's own words go to the log; staff get what to do about it.
+        deps.logger.warn({ postId: id, kind: failure.kind, code: failure.kind === 'refused' ? failure.code : undefined, err: failure.message }, 'Post preview not sent');
         if (failure.kind === 'refused') {
-          throw new PostRequestError(422, `Zalo refused the preview (${failure.code}): ${failure.message}. The account must follow the OA and have written to it in the last 7 days.`);
+          throw new AppError(422, 'preview_refused', staffMessage('previewRefused', { code: failure.code }), { details: { zaloCode: failure.code }, cause: err });
         }
-        throw new PostRequestError(502, `Zalo could not be reached for the preview: ${failure.message}`);
+        throw new AppError(502, 'zalo_unreachable', staffMessage('previewUnreachable'), { cause: err });
       }
     },
 
     report(quarter) {
       const range = quarterRange(quarter, deps.timeZone);
-      if (!range) throw new PostRequestError(400, `quarter "${quarter}" must look like 2025-Q1`);
+      if (!range) throw AppError.field('quarter', staffMessage('zod.quarter', { field: staffMessage('field.quarter') }));
       const rows = deps.posts.list({ from: range.from, to: range.to });
       const counts = deps.deliveries.countsByPost(rows.map((r) => r.id));
       const totals: QuarterReport['totals'] = { posts: rows.length, byStatus: {}, deliveries: { sent: 0, failed: 0, out_of_window: 0, unknown: 0, pending: 0, skipped: 0, cancelled: 0 } };

@@ -1,29 +1,25 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { AppError } from '../admin/app-error.ts';
+import { dayRangeQuery, includePii, page, validate } from '../admin/request-schemas.ts';
+import { staffMessage, type StaffMessageKey } from '../admin/staff-messages.ts';
 import type { Clock } from '../clock.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { ProcedureIndex } from '../procedures/search.ts';
-import { zonedTimeToEpoch } from '../time.ts';
+import { dayRange } from '../time.ts';
 import { maskKnownPersonal, maskName, maskPhone } from './contact.ts';
 import { writeExport } from './petition-export.ts';
 import { PETITION_STATUSES, type PetitionFilter, type PetitionRepository, type PetitionRow } from './petition-repository.ts';
-import type { PetitionService } from './petition-service.ts';
+import type { PetitionService, StatusChangeError } from './petition-service.ts';
 
 const PAGE_SIZE = 20;
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .optional()
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const filterQuery = z.object({
   status: z.enum(PETITION_STATUSES).optional(),
-  from: isoDay.optional(),
-  to: isoDay.optional(),
+  ...dayRangeQuery,
   q: z.string().max(200).optional(),
 });
-const listQuery = filterQuery.extend({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
-const exportQuery = filterQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), include_pii: bool });
+const listQuery = filterQuery.extend({ page });
+const exportQuery = filterQuery.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), include_pii: includePii });
 const patchBody = z.strictObject({
   status: z.enum(PETITION_STATUSES),
   reply: z.string().max(2000).optional(),
@@ -40,23 +36,18 @@ export interface PetitionAdminDeps {
   clock: Clock;
 }
 
-/** Local calendar days (YYYY-MM-DD) → an inclusive epoch range. */
-export function dayRange(from: string | undefined, to: string | undefined, timeZone: string): { from?: number; to?: number } {
-  const epoch = (d: string, plusDays = 0) => {
-    const [year, month, day] = d.split('-').map(Number) as [number, number, number];
-    return zonedTimeToEpoch({ year, month, day: day + plusDays }, timeZone);
-  };
-  return { ...(from ? { from: epoch(from) } : {}), ...(to ? { to: epoch(to, 1) - 1 } : {}) };
-}
-
 // Handlers and admins work with personal data (access-policy.ts); a viewer's search must not reveal any.
 const seesPersonalData = (req: Request) => req.actor?.role === 'admin' || req.actor?.role === 'handler';
 // Masked first, then cut: a number cut in half would otherwise escape the mask.
 const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
-function badRequest(res: Response, error: z.ZodError): void {
-  res.status(400).json({ error: 'invalid request', details: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-}
+const notFound = (code: string) => new AppError(404, 'petition_not_found', staffMessage('petitionNotFound', { code }));
+/** The service's refusals of a status change: HTTP status, code, message. */
+const CHANGE_REFUSALS: Record<Exclude<StatusChangeError, 'not_found'>, [400 | 409, StaffMessageKey]> = {
+  invalid_transition: [409, 'petitionInvalidTransition'],
+  reason_required: [400, 'petitionReasonRequired'],
+  nothing_to_change: [400, 'petitionNothingToChange'],
+};
 
 /** Staff JSON API for petitions: list, detail with history, status changes with replies, exports. */
 export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
@@ -86,35 +77,30 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
   });
 
   router.get('/petitions', (req, res) => {
-    const q = listQuery.safeParse(req.query);
-    if (!q.success) return badRequest(res, q.error);
-    const { rows, total } = deps.repo.list(toFilter(q.data, req), PAGE_SIZE, (q.data.page - 1) * PAGE_SIZE);
-    res.json({ items: rows.map(summary), page: q.data.page, pageSize: PAGE_SIZE, total });
+    const q = validate(listQuery, req.query);
+    const { rows, total } = deps.repo.list(toFilter(q, req), PAGE_SIZE, (q.page - 1) * PAGE_SIZE);
+    res.json({ items: rows.map(summary), page: q.page, pageSize: PAGE_SIZE, total });
   });
 
   router.get('/petitions/export', async (req: Request, res: Response) => {
-    const q = exportQuery.safeParse(req.query);
-    if (!q.success) return badRequest(res, q.error);
-    const { format, include_pii: includePii, from, to, status } = q.data;
+    const q = validate(exportQuery, req.query);
+    const { format, include_pii: withPii, from, to, status } = q;
     const name = `phan-anh_${from ?? 'dau'}_${to ?? 'nay'}.${format}`;
     res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('content-disposition', `attachment; filename="${name}"`);
     let rows = 0;
     try {
-      rows = await writeExport(deps.repo.iterate(toFilter(q.data, req)), res, {
+      rows = await writeExport(deps.repo.iterate(toFilter(q, req)), res, {
         format,
-        includePii,
+        includePii: withPii,
         timeZone: deps.timeZone,
         t: deps.i18n.forLanguage('vi'),
         procedureTitle,
       });
-    } catch (err) {
-      req.log.error({ err: (err as Error).message }, 'Petition export failed');
-      if (!res.headersSent) res.status(500).json({ error: 'export failed' });
-      else res.destroy();
     } finally {
-      // Every export with personal data is recorded: who, when, which range.
-      if (includePii) {
+      // Every export with personal data is recorded: who, when, which range (also one that broke off: the
+      // error handler logs it, and cuts the download if it had started).
+      if (withPii) {
         deps.repo.recordPiiExport({ actor: req.actor?.name ?? 'unknown', ...(from ? { from } : {}), ...(to ? { to } : {}), ...(status ? { status } : {}), format, rows }, deps.clock.now().getTime());
       }
     }
@@ -122,7 +108,7 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
 
   router.get('/petitions/:code', (req, res) => {
     const p = deps.repo.byCode(req.params.code.toUpperCase());
-    if (!p) return void res.status(404).json({ error: 'petition not found' });
+    if (!p) throw notFound(req.params.code.toUpperCase());
     res.json({
       ...summary(p),
       content: p.content,
@@ -146,21 +132,16 @@ export function createPetitionAdminRouter(deps: PetitionAdminDeps): Router {
   });
 
   router.patch('/petitions/:code', (req, res) => {
-    const body = patchBody.safeParse(req.body ?? {});
-    if (!body.success) return badRequest(res, body.error);
+    const body = validate(patchBody, req.body ?? {});
     // The history names who is authenticated (a staff member, or "admin-token" for the bearer), never a name the
     // caller writes into the body: `actor` is still accepted for old scripts, and ignored.
     const actor = req.actor?.name ?? 'staff';
-    const result = deps.service.changeStatus(req.params.code.toUpperCase(), { ...body.data, actor });
+    const code = req.params.code.toUpperCase();
+    const result = deps.service.changeStatus(code, { ...body, actor });
     if (!result.ok) {
-      const status = result.error === 'not_found' ? 404 : result.error === 'invalid_transition' ? 409 : 400;
-      const messages: Record<string, string> = {
-        not_found: 'petition not found',
-        invalid_transition: 'this status change is not allowed (received → processing → answered | forwarded | rejected; closed petitions stay closed)',
-        reason_required: 'rejecting needs a reason: give a reply or a note',
-        nothing_to_change: 'same status without a reply or a note: nothing to record',
-      };
-      return void res.status(status).json({ error: messages[result.error] });
+      if (result.error === 'not_found') throw notFound(code);
+      const [status, key] = CHANGE_REFUSALS[result.error];
+      throw new AppError(status, result.error, staffMessage(key));
     }
     res.json(summary(result.petition));
   });

@@ -1,6 +1,9 @@
 import express, { type Router } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
+import { AppError } from '../admin/app-error.ts';
+import { includePii, validate } from '../admin/request-schemas.ts';
+import { staffMessage } from '../admin/staff-messages.ts';
 import type { Clock } from '../clock.ts';
 import type { I18n } from '../i18n/index.ts';
 import type { PiiExportLog } from '../privacy/pii-export-log.ts';
@@ -8,12 +11,7 @@ import { formatLocalDateTime } from '../time.ts';
 import type { AttemptRow, QuizRepository } from './quiz-repository.ts';
 import type { Quiz } from './quiz-schema.ts';
 
-const query = z.object({
-  include_pii: z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((v) => v === 'true' || v === '1'),
-});
+const query = z.object({ include_pii: includePii });
 
 /** "1234567890123456789" → "12***89": a Zalo id is personal data, masked unless asked for. */
 const maskId = (id: string) => (id.length <= 4 ? '***' : `${id.slice(0, 2)}***${id.slice(-2)}`);
@@ -43,27 +41,28 @@ export function createQuizAdminRouter(deps: QuizAdminDeps): Router {
     res.json({ items: deps.quizzes.map((q) => ({ id: q.id, title: q.title, opens: q.opens, closes: q.closes, questions: q.questions.length })) });
   });
 
-  router.get('/quizzes/:id/results', (req, res) => {
+  /** The quiz of /quizzes/:id (a 404 first), and whether its participants' ids are asked for. */
+  const read = (req: express.Request) => {
     const quiz = deps.quizzes.find((q) => q.id === req.params.id);
-    const q = query.safeParse(req.query);
-    if (!quiz) return void res.status(404).json({ error: 'quiz not found' });
-    if (!q.success) return void res.status(400).json({ error: 'include_pii must be true or false' });
+    if (!quiz) throw new AppError(404, 'quiz_not_found', staffMessage('quizNotFound', { id: String(req.params.id) }));
+    return { quiz, pii: validate(query, req.query).include_pii };
+  };
+
+  router.get('/quizzes/:id/results', (req, res) => {
+    const { quiz, pii } = read(req);
     const attempts = deps.repo.results(quiz.id);
-    if (q.data.include_pii) deps.piiLog.recordPiiExport({ actor: req.actor?.name ?? 'unknown', status: `quiz:${quiz.id}`, format: 'json', rows: attempts.length }, deps.clock.now().getTime());
+    if (pii) deps.piiLog.recordPiiExport({ actor: req.actor?.name ?? 'unknown', status: `quiz:${quiz.id}`, format: 'json', rows: attempts.length }, deps.clock.now().getTime());
     res.json({
       quiz: { id: quiz.id, title: quiz.title, opens: quiz.opens, closes: quiz.closes, questions: quiz.questions.length },
       participants: attempts.length,
       finished: attempts.filter((a) => a.finished_at).length,
       averageScore: attempts.length ? Math.round((attempts.reduce((s, a) => s + a.score, 0) / attempts.length) * 100) / 100 : null,
-      results: attempts.map((a) => row(a, quiz, q.data.include_pii)),
+      results: attempts.map((a) => row(a, quiz, pii)),
     });
   });
 
   router.get('/quizzes/:id/results.xlsx', async (req, res) => {
-    const quiz = deps.quizzes.find((q) => q.id === req.params.id);
-    const q = query.safeParse(req.query);
-    if (!quiz) return void res.status(404).json({ error: 'quiz not found' });
-    if (!q.success) return void res.status(400).json({ error: 'include_pii must be true or false' });
+    const { quiz, pii } = read(req);
     const t = deps.i18n.forLanguage('vi');
     const attempts = deps.repo.results(quiz.id);
     const wb = new ExcelJS.Workbook();
@@ -79,7 +78,7 @@ export function createQuizAdminRouter(deps: QuizAdminDeps): Router {
     ];
     ws.getRow(1).font = { bold: true };
     attempts.forEach((a, i) => {
-      const r = row(a, quiz, q.data.include_pii);
+      const r = row(a, quiz, pii);
       ws.addRow({
         rank: i + 1,
         participant: r.participant,
@@ -90,7 +89,7 @@ export function createQuizAdminRouter(deps: QuizAdminDeps): Router {
         duration: r.durationSeconds ?? '',
       });
     });
-    if (q.data.include_pii) deps.piiLog.recordPiiExport({ actor: req.actor?.name ?? 'unknown', status: `quiz:${quiz.id}`, format: 'xlsx', rows: attempts.length }, deps.clock.now().getTime());
+    if (pii) deps.piiLog.recordPiiExport({ actor: req.actor?.name ?? 'unknown', status: `quiz:${quiz.id}`, format: 'xlsx', rows: attempts.length }, deps.clock.now().getTime());
     res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('content-disposition', `attachment; filename="ket-qua-${quiz.id}.xlsx"`);
     await wb.xlsx.write(res);

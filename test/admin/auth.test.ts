@@ -4,6 +4,7 @@ import { ACCESS_RULES } from '../../src/admin/access-policy.ts';
 import type { StaffRole } from '../../src/admin/staff-repository.ts';
 import { createFakeClock } from '../../src/clock.ts';
 import { waitFor, type TestBot } from '../helpers/bot.ts';
+import { errorOf, expectRefusal, VIETNAMESE } from '../helpers/refusal.ts';
 import { ADMIN_TOKEN, addAccount, auditRows, call, login, loginAs, PASSWORD, seedPetition, startConsoleBot, type StaffClient } from './console-helpers.ts';
 
 // Staff access on the real server: logins, lockout, CSRF, roles per route family, the bearer token for scripts,
@@ -66,8 +67,10 @@ describe('login and session', () => {
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json).toEqual(unknown.json);
+    expectRefusal(wrong, 401, 'invalid_credentials');
+    expect(errorOf(wrong).message).toMatch(/sai 5 lần liên tiếp, tài khoản bị khóa 15 phút/);
     expect(wrong.setCookie).toBeNull();
-    expect((await call(tb, 'POST', '/session', { body: { username: 'an.nv' } })).status).toBe(400);
+    expectRefusal(await call(tb, 'POST', '/session', { body: { username: 'an.nv' } }), 400, 'invalid_request', 'password');
   });
 
   it('locks the account for 15 minutes after 5 failed logins in a row, even for the right password', async () => {
@@ -77,7 +80,9 @@ describe('login and session', () => {
     for (let i = 1; i <= 4; i += 1) expect((await login(tb, 'an.nv', `sai-mat-khau-${i}`)).status).toBe(401);
     const fifth = await login(tb, 'an.nv', 'sai-mat-khau-5');
     expect(fifth.status).toBe(429);
-    expect(fifth.json).toMatchObject({ error: 'locked', lockedUntil: '2026-03-10T02:15:00.000Z', retryAfterSeconds: 900 });
+    expectRefusal(fifth, 429, 'locked');
+    // 02:15 UTC is 09:15 in Cần Thơ: the message tells the time as the officer's clock shows it.
+    expect(fifth.json).toMatchObject({ error: { lockedUntil: '2026-03-10T02:15:00.000Z', retryAfterSeconds: 900, message: expect.stringMatching(/sau 15 phút \(lúc 09:15\)/) } });
     const right = await login(tb, 'an.nv');
     expect(right.status).toBe(429);
     expect(right.client).toBeUndefined();
@@ -131,8 +136,8 @@ describe('login and session', () => {
     const admin = await loginAs(tb, 'quan.tri');
     const me = await loginAs(tb, 'an.nv');
     const other = await loginAs(tb, 'an.nv');
-    expect((await call(tb, 'POST', '/session/password', { as: me, body: { current: 'sai-mat-khau-roi', next: 'mat-khau-moi-dai-hon' } })).status).toBe(403);
-    expect((await call(tb, 'POST', '/session/password', { as: me, body: { current: PASSWORD, next: 'ngan' } })).status).toBe(400);
+    expectRefusal(await call(tb, 'POST', '/session/password', { as: me, body: { current: 'sai-mat-khau-roi', next: 'mat-khau-moi-dai-hon' } }), 403, 'wrong_password', 'current');
+    expectRefusal(await call(tb, 'POST', '/session/password', { as: me, body: { current: PASSWORD, next: 'ngan' } }), 400, 'weak_password', 'next');
     expect((await call(tb, 'POST', '/session/password', { as: me, body: { current: PASSWORD, next: 'mat-khau-moi-dai-hon' } })).status).toBe(200);
     expect((await call(tb, 'GET', '/session', { as: other })).status).toBe(401);
     expect((await login(tb, 'an.nv')).status).toBe(401);
@@ -179,8 +184,7 @@ describe('roles per route family', () => {
     await setup();
     for (const [method, path, body] of table()) {
       const res = await call(tb!, method, path, { body });
-      expect(res.status, `${method} ${path}`).toBe(401);
-      expect(res.json).toMatchObject({ error: 'unauthorized' });
+      expectRefusal(res, 401, 'unauthorized');
     }
   });
 
@@ -193,7 +197,7 @@ describe('roles per route family', () => {
       for (const bearer of [undefined, 'not-the-admin-token-xx']) {
         const res = await call(tb!, method, path, { body: method === 'GET' || method === 'DELETE' ? undefined : {}, ...(bearer ? { bearer } : {}) });
         expect(res.status, `${method} ${path}${bearer ? ' (wrong token)' : ''}`).toBe(401);
-        expect(res.json).toMatchObject({ error: 'unauthorized' });
+        expect(res.json).toMatchObject({ error: { code: 'unauthorized' } });
       }
     }
   });
@@ -207,7 +211,7 @@ describe('roles per route family', () => {
         if (allowed.includes(role)) expect(res.status, `${role} ${method} ${path}: ${res.text.slice(0, 200)}`).toBeLessThan(300);
         else {
           expect(res.status, `${role} ${method} ${path}`).toBe(403);
-          expect(res.json).toMatchObject({ error: expect.stringMatching(/^forbidden/), role });
+          expect(res.json).toMatchObject({ error: { code: 'forbidden', message: expect.stringMatching(VIETNAMESE), role } });
         }
       }
     }
@@ -224,7 +228,7 @@ describe('roles per route family', () => {
   it('routes missing from the policy are admin-only', async () => {
     await setup();
     expect((await call(tb!, 'GET', '/no-such-route', { as: clients.viewer })).status).toBe(403);
-    expect((await call(tb!, 'GET', '/no-such-route', { as: clients.admin })).status).toBe(404);
+    expectRefusal(await call(tb!, 'GET', '/no-such-route', { as: clients.admin }), 404, 'not_found');
   });
 
   it('a role change applies to open sessions at once', async () => {
@@ -238,8 +242,8 @@ describe('roles per route family', () => {
   it('refuses to demote or disable the last admin', async () => {
     await setup();
     const admin = (await call(tb!, 'GET', '/staff', { as: clients.admin })).json.items.find((a: { username: string }) => a.username === 'admin.user');
-    expect((await call(tb!, 'PATCH', `/staff/${admin.id}`, { as: clients.admin, body: { role: 'viewer' } })).status).toBe(409);
-    expect((await call(tb!, 'PATCH', `/staff/${admin.id}`, { as: clients.admin, body: { disabled: true } })).status).toBe(409);
+    expectRefusal(await call(tb!, 'PATCH', `/staff/${admin.id}`, { as: clients.admin, body: { role: 'viewer' } }), 409, 'last_admin');
+    expectRefusal(await call(tb!, 'PATCH', `/staff/${admin.id}`, { as: clients.admin, body: { disabled: true } }), 409, 'last_admin');
   });
 });
 
@@ -253,7 +257,7 @@ describe('CSRF and the bearer token', () => {
     const { code } = seedPetition(tb, '7002');
     expect((await call(tb, 'POST', '/posts', { as: editor, body: post(), csrf: false })).status).toBe(403);
     expect((await call(tb, 'POST', '/posts', { as: editor, body: post(), csrf: handler.csrf })).status).toBe(403);
-    expect((await call(tb, 'PATCH', `/petitions/${code}`, { as: handler, body: { status: 'processing' }, csrf: false })).json).toMatchObject({ error: expect.stringMatching(/^csrf/) });
+    expectRefusal(await call(tb, 'PATCH', `/petitions/${code}`, { as: handler, body: { status: 'processing' }, csrf: false }), 403, 'csrf_invalid');
     expect(tb.bot.db.prepare('SELECT count(*) FROM broadcast_posts').pluck().get()).toBe(0);
     const ok = await call(tb, 'POST', '/posts', { as: editor, body: post() });
     expect(ok.status).toBe(201);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import type { TestBot } from '../helpers/bot.ts';
+import { errorOf, expectRefusal } from '../helpers/refusal.ts';
 import { addAccount, auditRows, call, login, loginAs, PASSWORD, startConsoleBot } from './console-helpers.ts';
 
 // Issue 12, item 2: the lock-out must hold against parallel guesses, must not let a stranger lock staff out, and a
@@ -99,8 +100,8 @@ describe('changing one\'s password', () => {
       expect(wrong.status).toBe(403);
     }
     const right = await call(tb, 'POST', '/session/password', { as: me, body: { current: PASSWORD, next: 'mat-khau-moi-dai-hon' } });
-    expect(right.status).toBe(429);
-    expect(right.json.error).toMatch(/quá nhiều lần/);
+    expectRefusal(right, 429, 'password_change_locked');
+    expect(right.json.error.message).toMatch(/quá nhiều lần/);
     expect((await call(tb, 'GET', '/session', { as: me })).status).toBe(200);
   });
 });
@@ -113,7 +114,8 @@ describe('a flood of logins', () => {
     const flood = await Promise.all(Array.from({ length: 120 }, (_, i) => login(tb!, `rac.${i}`, 'sai-mat-khau-roi', `10.2.${Math.floor(i / 250)}.${(i % 250) + 1}`)));
     const busy = flood.filter((a) => a.status === 503);
     expect(busy.length).toBeGreaterThan(0);
-    expect(busy[0]!.json).toMatchObject({ error: 'busy', message: expect.stringMatching(/bận/) });
+    expectRefusal(busy[0]!, 503, 'busy');
+    expect(errorOf(busy[0]!).message).toMatch(/bận/);
     // Only what was hashed is in the log: refusals for a full queue cost neither scrypt nor an audit line.
     expect(checked(tb)).toBe(flood.filter((a) => a.status === 401).length);
     expect(checked(tb)).toBeLessThan(120);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { currentPeriodKey, parsePeriod } from '../../src/time.ts';
 import { createFakeClock } from '../../src/clock.ts';
 import type { TestBot } from '../helpers/bot.ts';
+import { expectRefusal } from '../helpers/refusal.ts';
 import { citizen } from '../petitions/chat.ts';
 import { ADMIN_TOKEN, addAccount, call, loginAs, seedPetition, startConsoleBot } from './console-helpers.ts';
 
@@ -121,7 +122,7 @@ describe('dashboard, content and reports', () => {
     const empty = (await call(tb!, 'GET', '/reports/summary?period=2026-Q1', { as: me })).json;
     expect(empty).toMatchObject({ conversations: { total: 0, messages: 0 }, questions: { answeredRate: null }, petitions: { received: 0, averageHandlingHours: null }, posts: { total: 0 } });
     expect((await call(tb!, 'GET', '/reports/summary', { as: me })).json.period.key).toBe('2026-Q2');
-    expect((await call(tb!, 'GET', '/reports/summary?period=2026-Q9', { as: me })).status).toBe(400);
+    expectRefusal(await call(tb!, 'GET', '/reports/summary?period=2026-Q9', { as: me }), 400, 'invalid_request', 'period');
 
     const res = await fetch(`${tb!.bot.url}/admin/api/reports/summary.xlsx?period=2026-H1`, { headers: { cookie: me.cookie } });
     expect(res.status).toBe(200);
@@ -151,7 +152,9 @@ describe('plan import from the console', () => {
     expect(first.json).toMatchObject({ plan: { id: 'kh-41-cat-2025' }, created: 10, existing: 0 });
     expect((await call(tb, 'POST', '/plans/import', { as: me, body: { file: '2025.yaml' } })).json).toMatchObject({ created: 0, existing: 10 });
     expect((await call(tb, 'GET', '/plans', { as: me })).json.items[0].imported).toBe(10);
-    expect((await call(tb, 'POST', '/plans/import', { as: me, body: { file: '../../etc/passwd' } })).status).toBe(400);
+    expectRefusal(await call(tb, 'POST', '/plans/import', { as: me, body: { file: '../../etc/passwd' } }), 400, 'invalid_request');
+    expectRefusal(await call(tb, 'POST', '/plans/import', { as: me, body: { file: 'khong-co.yaml' } }), 400, 'plan_unreadable');
+    expectRefusal(await call(tb, 'POST', '/plans/import', { as: me, body: { yaml: 'plan: [' } }), 400, 'plan_syntax');
 
     const yaml = [
       'plan: { id: thu-nghiem, title: Kế hoạch thử nghiệm, year: 2025 }',
@@ -164,8 +167,9 @@ describe('plan import from the console', () => {
     const uploaded = await call(tb, 'POST', '/plans/import', { as: me, body: { yaml } });
     expect(uploaded.json).toMatchObject({ plan: { id: 'thu-nghiem' }, created: 1, items: [{ no: 1, created: true, sendAtLocal: '05/03/2025 09:00' }] });
     const broken = await call(tb, 'POST', '/plans/import', { as: me, body: { yaml: 'plan: {}\nitems: []' } });
-    expect(broken.status).toBe(400);
-    expect(broken.json.error).toMatch(/plan\.id/);
-    expect(broken.json.error).not.toMatch(/plan-upload-/);
+    // Each wrong field of the file by its path, in Vietnamese; never the temporary file's path.
+    expectRefusal(broken, 400, 'invalid_plan', 'plan.id');
+    expect(broken.json.error.fields).toMatchObject({ 'plan.title': expect.any(String), items: expect.stringMatching(/ít nhất 1 mục/) });
+    expect(broken.text).not.toMatch(/plan-upload-/);
   });
 });

@@ -82,8 +82,8 @@ describe('staff CLIs', () => {
     expect(short.stderr).toMatch(/ít nhất 12 ký tự/);
     const dup = await staff(['add', '--username', 'an.nv', '--role', 'viewer', '--password', 'mat-khau-cli-dai']);
     expect(dup.code).toBe(1);
-    expect(dup.stderr).toMatch(/already exists/);
-    expect((await staff(['passwd', '--username', 'khong.co', '--password', 'mat-khau-cli-dai'])).stderr).toMatch(/no account/);
+    expect(dup.stderr).toMatch(/Tài khoản an\.nv đã tồn tại.*\(account_exists\)/);
+    expect((await staff(['passwd', '--username', 'khong.co', '--password', 'mat-khau-cli-dai'])).stderr).toMatch(/Không tìm thấy tài khoản khong\.co.*\(account_not_found\)/);
     expect((await staff(['add', '--role', 'viewer'])).code).toBe(2);
   });
 

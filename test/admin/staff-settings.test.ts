@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
+import { expectRefusal } from '../helpers/refusal.ts';
 import { ADMIN_TOKEN, addAccount, auditRows, call, login, loginAs, PASSWORD, seedPetition, startConsoleBot } from './console-helpers.ts';
 
 // Issue 12 (low items): the bearer token's strength and what it may write, the idle timeout, the Secure cookie
@@ -76,17 +77,17 @@ describe('password rules', () => {
     const admin = await loginAs(tb, 'quan.tri');
     const create = (password: string) => call(tb!, 'POST', '/staff', { as: admin, body: { username: 'moi.tao', role: 'viewer', password } });
     const short = await create('mat-khau-11');
-    expect(short.status).toBe(400);
-    expect(short.json.error).toMatch(/ít nhất 12 ký tự/);
+    expectRefusal(short, 400, 'weak_password', 'password');
+    expect(short.json.error.message).toMatch(/ít nhất 12 ký tự/);
     const common = await create('MatKhau123456');
-    expect(common.status).toBe(400);
-    expect(common.json.error).toMatch(/phổ biến/);
+    expectRefusal(common, 400, 'weak_password', 'password');
+    expect(common.json.error.message).toMatch(/phổ biến/);
     expect((await create('mat-khau-moi-dai-hon')).status).toBe(201);
 
     const me = await loginAs(tb, 'quan.tri');
     const same = await call(tb, 'POST', '/session/password', { as: me, body: { current: PASSWORD, next: PASSWORD } });
-    expect(same.status).toBe(400);
-    expect(same.json.error).toMatch(/khác mật khẩu đang dùng/);
+    expectRefusal(same, 400, 'password_unchanged', 'next');
+    expect(same.json.error.message).toMatch(/khác mật khẩu đang dùng/);
   });
 });
 
@@ -101,8 +102,8 @@ describe('post previews', () => {
     const id = (await call(tb, 'POST', '/posts', { as: editor, body: post() })).json.id as number;
 
     const citizen = await call(tb, 'POST', `/posts/${id}/preview`, { as: editor, body: { userId: '8410000000000000999' } });
-    expect(citizen.status).toBe(403);
-    expect(citizen.json.error).toMatch(/Zalo user id của chính bạn/);
+    expectRefusal(citizen, 403, 'preview_not_own_id');
+    expect(citizen.json.error.message).toMatch(/Zalo user id của chính bạn/);
     expect(tb.fake!.sent).toHaveLength(0);
     expect(auditRows(tb, 'access.denied')).toEqual([expect.objectContaining({ actor: 'bt.pv01', target: 'post.preview' })]);
     expect(JSON.parse(auditRows(tb, 'access.denied')[0]!.detail!)).toMatchObject({ userId: '8410000000000000999' });

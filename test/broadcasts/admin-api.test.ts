@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
+import { errorOf, expectRefusal } from '../helpers/refusal.ts';
 import { followerIds, receivedBy } from './rig.ts';
 
 // The staff API on the real server (live mode, fresh SQLite file, fake Zalo over HTTP), with a fake clock.
@@ -54,31 +55,31 @@ describe('POST /admin/api/posts', () => {
   });
 
   it.each([
-    [{ sendAt: '2025-03-10T07:59:00+07:00' }, /in the past/],
-    [{ sendAt: '2025-03-10T22:30:00+07:00' }, /quiet hours 22:00-06:00/],
-    [{ sendAt: '2025-03-11T05:59:00+07:00' }, /quiet hours/],
-    [{ sendAt: '2025-03-10T09:00:00' }, /offset or Z/],
-    [{ sendAt: '2025-02-30T09:00:00+07:00' }, /offset or Z/],
-    [{ sendAt: 'tomorrow morning' }, /offset or Z/],
-    [{ body: 'x'.repeat(2001) }, /^body: /],
-    [{ body: '' }, /^body: /],
-    [{ mode: 'sms' }, /^mode: /],
-    [{ imageUrl: 'javascript:alert(1)' }, /imageUrl: must be an http\(s\) URL/],
-    [{ mode: 'article' }, /imageUrl is required in article mode/],
-    [{ mode: 'article', imageUrl: 'https://a.vn/c.jpg', audience: { tag: 'doanh-nghiep' } }, /cannot target a tag/],
-    [{ audience: 'everyone' }, /^audience: /],
-    [{ extra: 1 }, /Unrecognized key/],
-  ])('400 with a clear message for %j', async (change, message) => {
+    [{ sendAt: '2025-03-10T07:59:00+07:00' }, 'send_time_in_past', 'sendAt', /10\/03\/2025 07:59/],
+    [{ sendAt: '2025-03-10T22:30:00+07:00' }, 'quiet_hours', 'sendAt', /22:00-06:00/],
+    [{ sendAt: '2025-03-11T05:59:00+07:00' }, 'quiet_hours', 'sendAt', /giờ nghỉ ban đêm/],
+    [{ sendAt: '2025-03-10T09:00:00' }, 'invalid_send_at', 'sendAt', /múi giờ/],
+    [{ sendAt: '2025-02-30T09:00:00+07:00' }, 'invalid_send_at', 'sendAt', /múi giờ/],
+    [{ sendAt: 'tomorrow morning' }, 'invalid_send_at', 'sendAt', /múi giờ/],
+    [{ body: 'x'.repeat(2001) }, 'invalid_request', 'body', /Nội dung tin dài tối đa 2000 ký tự/],
+    [{ body: '' }, 'invalid_request', 'body', /Nội dung tin không được để trống/],
+    [{ mode: 'sms' }, 'invalid_request', 'mode', /Hình thức phải là một trong/],
+    [{ imageUrl: 'javascript:alert(1)' }, 'invalid_request', 'imageUrl', /http:\/\/ hoặc https:\/\//],
+    [{ mode: 'article' }, 'article_needs_image', 'imageUrl', /ảnh bìa/],
+    [{ mode: 'article', imageUrl: 'https://a.vn/c.jpg', audience: { tag: 'doanh-nghiep' } }, 'article_audience_all', 'audience', /theo nhãn/],
+    [{ audience: 'everyone' }, 'invalid_request', 'audience', /Người nhận không hợp lệ/],
+    [{ extra: 1 }, 'invalid_request', 'extra', /"extra" không được hỗ trợ/],
+  ])('400 with a clear message for %j', async (change, code, field, message) => {
     await start();
     const res = await api('POST', '/posts', { ...valid, ...change });
-    expect(res.status).toBe(400);
-    expect(String(res.json.error)).toMatch(message);
+    expectRefusal(res, 400, code, field);
+    expect(errorOf(res).message).toMatch(message);
   });
 
-  it('400 for a body that is not JSON', async () => {
+  it('400 for a body that is not JSON, in the same shape', async () => {
     await start();
     const res = await fetch(`${t!.bot.url}/admin/api/posts`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"title":' });
-    expect(res.status).toBe(400);
+    expectRefusal({ status: res.status, json: await res.json() }, 400, 'invalid_json');
   });
 });
 
@@ -97,16 +98,16 @@ describe('posts life cycle through the API', () => {
     const drop = (await api('POST', '/posts', { ...valid, title: 'sẽ hủy' })).json.id as number;
     expect(((await api('GET', '/posts')).json.posts as unknown[]).length).toBe(2);
     expect(((await api('GET', '/posts?status=cancelled')).json.posts as unknown[]).length).toBe(0);
-    expect((await api('GET', '/posts?status=bogus')).status).toBe(400);
+    expectRefusal(await api('GET', '/posts?status=bogus'), 400, 'invalid_request', 'status');
 
     const patched = await api('PATCH', `/posts/${keep}`, { sendAt: '2025-03-10T10:00:00+07:00', body: 'Nội dung đã sửa.' });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ sendAt: '2025-03-10T10:00:00+07:00', body: 'Nội dung đã sửa.', status: 'scheduled' });
-    expect((await api('PATCH', `/posts/${keep}`, { sendAt: '2025-03-10T23:00:00+07:00' })).status).toBe(400);
+    expectRefusal(await api('PATCH', `/posts/${keep}`, { sendAt: '2025-03-10T23:00:00+07:00' }), 400, 'quiet_hours', 'sendAt');
     expect((await api('POST', `/posts/${drop}/cancel`)).json).toMatchObject({ status: 'cancelled' });
-    expect((await api('POST', `/posts/${drop}/cancel`)).status).toBe(409);
-    expect((await api('PATCH', `/posts/${drop}`, { title: 'x' })).status).toBe(409);
-    expect((await api('GET', '/posts/999')).status).toBe(404);
+    expectRefusal(await api('POST', `/posts/${drop}/cancel`), 409, 'post_not_cancellable');
+    expectRefusal(await api('PATCH', `/posts/${drop}`, { title: 'x' }), 409, 'post_not_editable');
+    expectRefusal(await api('GET', '/posts/999'), 404, 'post_not_found');
 
     clock.set('2025-03-10T09:00:00+07:00');
     await bot.broadcasts.tick();
@@ -122,13 +123,13 @@ describe('posts life cycle through the API', () => {
     const one = await api('GET', `/posts/${keep}`);
     expect(one.json).toMatchObject({ status: 'sent', counts: { sent: 4, failed: 0, out_of_window: 0, unknown: 0, pending: 0 } });
     expect((one.json.history as { action: string }[]).map((h) => h.action)).toEqual(['created', 'updated', 'started', 'audience_fixed', 'finished']);
-    expect((await api('PATCH', `/posts/${keep}`, { title: 'too late' })).status).toBe(409);
+    expectRefusal(await api('PATCH', `/posts/${keep}`, { title: 'too late' }), 409, 'post_not_editable');
 
     const report = await api('GET', '/reports/broadcasts?quarter=2025-Q1');
     expect(report.status).toBe(200);
     expect(report.json).toMatchObject({ quarter: '2025-Q1', from: '2025-01-01T00:00:00+07:00', to: '2025-04-01T00:00:00+07:00', totals: { posts: 2, byStatus: { sent: 1, cancelled: 1 }, deliveries: { sent: 4 } } });
     expect(((await api('GET', '/reports/broadcasts?quarter=2025-Q2')).json.posts as unknown[]).length).toBe(0);
-    expect((await api('GET', '/reports/broadcasts?quarter=2025-5')).status).toBe(400);
+    expectRefusal(await api('GET', '/reports/broadcasts?quarter=2025-5'), 400, 'invalid_request', 'quarter');
   });
 
   it('a draft is scheduled by PATCH {status: "scheduled"}, which checks its time', async () => {
@@ -136,8 +137,7 @@ describe('posts life cycle through the API', () => {
     const id = (await api('POST', '/posts', { ...valid, status: 'draft', sendAt: '2025-01-06T09:00:00+07:00' })).json.id as number;
     expect(bot.broadcasts.posts.get(id)!.status).toBe('draft');
     const refused = await api('PATCH', `/posts/${id}`, { status: 'scheduled' });
-    expect(refused.status).toBe(400);
-    expect(String(refused.json.error)).toMatch(/in the past/);
+    expectRefusal(refused, 400, 'send_time_in_past', 'sendAt');
     const ok = await api('PATCH', `/posts/${id}`, { status: 'scheduled', sendAt: '2025-03-12T08:30:00+07:00' });
     expect(ok.json).toMatchObject({ status: 'scheduled', approvedBy: 'admin-token' });
   });
@@ -155,9 +155,9 @@ describe('posts life cycle through the API', () => {
     expect(fake.sent.map((m) => m.userId)).toEqual(['8410000000000000777']);
     expect(bot.broadcasts.posts.get(id)!.status).toBe('scheduled'); // a preview is not the send
     const refused = await api('POST', `/posts/${id}/preview`, { userId: '8419999999999999999' });
-    expect(refused.status).toBe(422);
-    expect(String(refused.json.error)).toMatch(/-230/);
-    expect((await api('POST', `/posts/${id}/preview`, { userId: 12345 })).status).toBe(400);
+    expectRefusal(refused, 422, 'preview_refused');
+    expect(errorOf(refused)).toMatchObject({ message: expect.stringMatching(/mã lỗi Zalo -230/), zaloCode: -230 });
+    expectRefusal(await api('POST', `/posts/${id}/preview`, { userId: 12345 }), 400, 'invalid_request', 'userId');
     expect(bot.broadcasts.deliveries.counts(id).sent).toBe(0);
   });
 });
@@ -184,7 +184,7 @@ describe('followers', () => {
       bot.db.prepare('INSERT INTO users (user_id, first_seen_at, is_follower, last_interaction_at) VALUES (?, 0, 1, ?)').run(id, clock.now().getTime());
     }
     expect((await api('PUT', `/followers/${ids[1]}/tags/doanh-nghiep`)).json).toEqual({ userId: ids[1], tags: ['doanh-nghiep'] });
-    expect((await api('PUT', `/followers/abc/tags/doanh-nghiep`)).status).toBe(400);
+    expectRefusal(await api('PUT', `/followers/abc/tags/doanh-nghiep`), 400, 'invalid_request', 'userId');
     await api('POST', '/posts', { ...valid, audience: { tag: 'doanh-nghiep' } });
     clock.set('2025-03-10T09:00:00+07:00');
     await bot.broadcasts.tick();

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import type { NewPetition } from '../../src/petitions/petition-repository.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
+import { expectRefusal } from '../helpers/refusal.ts';
 import { citizen, last } from './chat.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
@@ -47,7 +48,8 @@ async function api(method: string, path: string, body?: unknown, token: string |
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, type, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+  const json = type.includes('json') ? await res.json() : undefined;
+  return { status: res.status, type, json, body: json ?? Buffer.from(await res.arrayBuffer()) };
 }
 
 describe('staff petition API', () => {
@@ -69,7 +71,7 @@ describe('staff petition API', () => {
     expect((await api('GET', '/petitions?status=answered')).body.total).toBe(0);
     expect((await api('GET', '/petitions?from=2026-03-10&to=2026-03-10')).body.total).toBe(2);
     expect((await api('GET', '/petitions?from=2026-03-11')).body.total).toBe(0);
-    expect((await api('GET', '/petitions?status=bogus')).status).toBe(400);
+    expectRefusal(await api('GET', '/petitions?status=bogus'), 400, 'invalid_request', 'status');
     expect((await api('GET', "/petitions?q=' OR 1=1 --")).body.total).toBe(0);
   });
 
@@ -83,7 +85,7 @@ describe('staff petition API', () => {
     expect((await api('PATCH', `/petitions/${code}`, { status: 'processing', note: 'Chuyển Đội QLHC', actor: 'can-bo-a' })).status).toBe(200);
     const answered = await api('PATCH', `/petitions/${code}`, { status: 'answered', reply: 'Phường đã trả kết quả ngày 12/3. Xin lỗi vì chậm trễ.' });
     expect(answered.status).toBe(200);
-    expect((await api('PATCH', `/petitions/${code}`, { status: 'processing' })).status).toBe(409);
+    expectRefusal(await api('PATCH', `/petitions/${code}`, { status: 'processing' }), 409, 'invalid_transition');
     const detail = (await api('GET', `/petitions/${code}`)).body;
     expect(detail.history.map((h: { from: string; to: string; actor: string }) => `${h.actor}:${h.from}->${h.to}`)).toEqual([
       'citizen:null->received',
@@ -110,12 +112,12 @@ describe('staff petition API', () => {
     tb = await start();
     const r = seed('u5');
     if (!r.ok) throw new Error('seed failed');
-    expect((await api('PATCH', `/petitions/${r.petition.code}`, { status: 'rejected' })).status).toBe(400);
+    expectRefusal(await api('PATCH', `/petitions/${r.petition.code}`, { status: 'rejected' }), 400, 'reason_required');
     expect((await api('PATCH', `/petitions/${r.petition.code}`, { status: 'rejected', note: 'Không phải phản ánh về quy định hành chính' })).status).toBe(200);
-    expect((await api('PATCH', `/petitions/${r.petition.code}`, { status: 'nope' })).status).toBe(400);
-    expect((await api('PATCH', '/petitions/PA-2026-000404', { status: 'processing' })).status).toBe(404);
+    expectRefusal(await api('PATCH', `/petitions/${r.petition.code}`, { status: 'nope' }), 400, 'invalid_request', 'status');
+    expectRefusal(await api('PATCH', '/petitions/PA-2026-000404', { status: 'processing' }), 404, 'petition_not_found');
     const raw = await fetch(`${tb.bot.url}/admin/api/petitions/${r.petition.code}`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{bad json' });
-    expect(raw.status).toBe(400);
+    expectRefusal({ status: raw.status, json: await raw.json() }, 400, 'invalid_json');
   });
 
   it('holds a reply while Zalo\'s 7-day window is closed and delivers it after the citizen writes', async () => {

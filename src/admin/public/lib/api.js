@@ -1,11 +1,15 @@
 // The console's only way to the server: same-origin JSON with the session cookie, and the CSRF token on every
-// request that changes something.
+// request that changes something. Every refusal of the server is { error: { code, message, fields? } }, with a
+// Vietnamese message meant to be shown as it is.
 
-/** An answer other than 2xx: HTTP status, the server's message (English) and its body. */
+/** An answer other than 2xx: HTTP status, the server's code and Vietnamese message, and per-field messages. */
 export class ApiError extends Error {
-  constructor(status, message, body) {
-    super(message);
+  constructor(status, error, body) {
+    super(error?.message || `Máy chủ không trả lời được (mã ${status}). Vui lòng thử lại sau ít phút.`);
     this.status = status;
+    this.code = error?.code ?? 'unknown';
+    /** Field name (as the request sent it, e.g. "sendAt", "audience.tag") → what to correct there. */
+    this.fields = error?.fields ?? {};
     this.body = body;
   }
 }
@@ -25,7 +29,7 @@ export function createApi(state, onUnauthorized) {
     const type = res.headers.get('content-type') ?? '';
     const data = type.includes('json') ? await res.json().catch(() => null) : null;
     if (res.status === 401 && !(method === 'POST' && path === '/session')) onUnauthorized();
-    if (!res.ok) throw new ApiError(res.status, (data && data.error) || res.statusText, data);
+    if (!res.ok) throw new ApiError(res.status, data && typeof data.error === 'object' ? data.error : null, data);
     return data;
   }
   return {

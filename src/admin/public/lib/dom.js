@@ -85,3 +85,34 @@ export function table(headers, rows, props = {}) {
 export function card(title, ...children) {
   return h('section', { class: 'card' }, title ? h('h2', null, title) : null, children);
 }
+
+/** The control of a form for a field the server named ("audience.tag" is the control named "tag"). */
+function controlFor(form, name) {
+  const named = [...form.querySelectorAll('[name]')];
+  for (const n of [name, name.split('.').at(-1)]) {
+    const control = named.find((el) => el.getAttribute('name') === n);
+    if (control) return control;
+  }
+  return null;
+}
+
+/** Removes what showRefusal put on a form. */
+export function clearRefusal(form) {
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+}
+
+/**
+ * Shows a refusal of the server on a form: its Vietnamese message in `summary` (after `prefix`), and each field's
+ * message under the control of that name. Fields the form has no control for are still in the message.
+ */
+export function showRefusal(form, summary, err, prefix = '') {
+  clearRefusal(form);
+  summary.textContent = `${prefix}${err.message}`;
+  for (const [name, text] of Object.entries(err.fields ?? {})) {
+    const control = controlFor(form, name);
+    if (!control) continue;
+    control.setAttribute('aria-invalid', 'true');
+    control.after(h('small', { class: 'field-error', 'data-field-error': name }, text));
+  }
+}

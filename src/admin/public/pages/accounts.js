@@ -1,4 +1,4 @@
-import { card, field, h, replace, select, table } from '../lib/dom.js';
+import { card, clearRefusal, field, h, replace, select, showRefusal, table } from '../lib/dom.js';
 import { ROLE_LABELS, dateTime, label } from '../lib/format.js';
 
 /** Tài khoản (admin): create accounts, change role, Zalo id, disable, reset a password. */
@@ -56,23 +56,27 @@ export async function renderAccounts(ctx, view) {
     );
   });
 
-  const username = h('input', { required: true, maxlength: 40, pattern: '[a-z0-9][a-z0-9._\\-]{1,39}', placeholder: 'vd: an.nv' });
-  const displayName = h('input', { maxlength: 100 });
-  const role = select(null, roleOptions, 'viewer');
-  const password = h('input', { type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
-  const zalo = h('input', { inputmode: 'numeric' });
+  const username = h('input', { name: 'username', required: true, maxlength: 40, pattern: '[a-z0-9][a-z0-9._\\-]{1,39}', placeholder: 'vd: an.nv' });
+  const displayName = h('input', { name: 'displayName', maxlength: 100 });
+  const role = select({ name: 'role' }, roleOptions, 'viewer');
+  const password = h('input', { name: 'password', type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
+  const zalo = h('input', { name: 'zaloUserId', inputmode: 'numeric' });
+  const createError = h('p', { class: 'error', role: 'alert', 'data-testid': 'account-error' });
   const create = h(
     'form',
     {
       class: 'filters',
       onSubmit: async (e) => {
         e.preventDefault();
+        createError.textContent = '';
+        clearRefusal(create);
         try {
           await ctx.api.post('/staff', { username: username.value.trim(), role: role.value, password: password.value, ...(displayName.value.trim() ? { displayName: displayName.value.trim() } : {}), ...(zalo.value.trim() ? { zaloUserId: zalo.value.trim() } : {}) });
           ctx.toast(`Đã tạo tài khoản ${username.value.trim()}.`);
           await reload();
         } catch (err) {
-          fail(err);
+          // The server's sentence, and each field's under it (a weak password, a name already taken).
+          showRefusal(create, createError, err, 'Không lưu được: ');
         }
       },
     },
@@ -81,6 +85,7 @@ export async function renderAccounts(ctx, view) {
     field('Vai trò', role),
     field('Mật khẩu (ít nhất 12 ký tự)', password),
     field('Zalo id (để gửi thử bài)', zalo),
+    createError,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Tạo tài khoản')),
   );
 

@@ -23,18 +23,8 @@ export function renderLogin(root, { api, message, onLoggedIn }) {
           onLoggedIn(session);
         } catch (err) {
           password.value = '';
-          if (err.status === 503 || (err.status === 429 && !err.body?.lockedUntil)) {
-            show(err.body?.message ?? 'Hệ thống đang bận, vui lòng thử lại sau ít giây.', 'error');
-          } else if (err.status === 429) {
-            const until = new Date(err.body.lockedUntil);
-            const minutes = Math.max(1, Math.ceil(err.body.retryAfterSeconds / 60));
-            const time = `${String(until.getHours()).padStart(2, '0')}:${String(until.getMinutes()).padStart(2, '0')}`;
-            show(`Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau ${minutes} phút (lúc ${time}).`, 'error');
-          } else if (err.status === 401) {
-            show('Sai tên đăng nhập hoặc mật khẩu. Đăng nhập sai 5 lần liên tiếp, tài khoản bị khóa 15 phút trên máy này (quản trị viên có thể mở khóa).', 'error');
-          } else {
-            show(`Không đăng nhập được: ${err.message}`, 'error');
-          }
+          // Wrong password, locked (until when), busy: the server says which, in Vietnamese.
+          show(err.message, 'error');
         } finally {
           button.disabled = false;
         }

@@ -26,7 +26,7 @@ export function openPasswordDialog(ctx) {
             close();
             ctx.showLogin('Đã đổi mật khẩu. Vui lòng đăng nhập lại bằng mật khẩu mới.');
           } catch (err) {
-            error.textContent = err.status === 403 ? 'Mật khẩu hiện tại không đúng.' : err.status === 429 || err.status === 400 ? err.message : `Không đổi được mật khẩu: ${err.message}`;
+            error.textContent = err.message;
           }
         },
       },

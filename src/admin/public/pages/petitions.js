@@ -132,11 +132,7 @@ export async function renderPetitionDetail(ctx, view, [code]) {
               ctx.toast(body.reply ? 'Đã cập nhật và gửi trả lời cho người dân.' : 'Đã cập nhật trạng thái.');
               await renderPetitionDetail(ctx, view, [p.code]);
             } catch (err) {
-              const text = {
-                409: 'Không chuyển được sang trạng thái này (phản ánh đã đóng hoặc trạng thái không hợp lệ).',
-                400: status.value === 'rejected' ? 'Từ chối xử lý cần nêu lý do ở phần trả lời hoặc ghi chú.' : `Chưa có gì để cập nhật: ${err.message}`,
-              }[err.status];
-              error.textContent = text ?? `Không cập nhật được: ${err.message}`;
+              error.textContent = err.message;
             } finally {
               button.disabled = false;
             }

@@ -12,7 +12,13 @@ export async function renderPlans(ctx, box) {
       ctx.toast(`Đã nhập "${r.plan.title}": ${r.created} bài nháp mới, ${r.existing} bài đã có.`);
       await renderPlans(ctx, box);
     } catch (err) {
-      replace(result, h('p', { class: 'error' }, `Không nhập được kế hoạch: ${err.message}`));
+      // An invalid file: the server's sentence, then each wrong item and field of the plan on its own line.
+      const problems = Object.entries(err.fields);
+      replace(
+        result,
+        h('p', { class: 'error', 'data-testid': 'plan-error' }, `Không nhập được kế hoạch: ${err.message}`),
+        problems.length ? h('ul', { class: 'error' }, problems.map(([path, text]) => h('li', null, `${text} (${path})`))) : null,
+      );
     } finally {
       if (button) button.disabled = false;
     }

@@ -1,4 +1,4 @@
-import { card, field, h, replace, safeUrl, select, table } from '../lib/dom.js';
+import { card, clearRefusal, field, h, replace, safeUrl, select, showRefusal, table } from '../lib/dom.js';
 import { DELIVERY, POST_MODE, POST_STATUS, dateTime, label, number, offsetText } from '../lib/format.js';
 
 const EDITABLE = ['draft', 'scheduled', 'missed'];
@@ -15,18 +15,6 @@ const HISTORY_ACTION = {
   taken_over: 'Tiếp quản việc gửi',
   missed: 'Lỡ lịch',
 };
-
-// The server explains refusals in English for scripts; the common ones get a Vietnamese sentence here.
-const REFUSALS = [
-  [/in the past/, 'Thời gian gửi đã qua, hãy chọn thời điểm sau bây giờ.'],
-  [/quiet hours/, 'Thời gian gửi rơi vào giờ nghỉ ban đêm (Zalo không cho gửi tin tuyên truyền), hãy chọn giờ khác.'],
-  [/imageUrl is required/, 'Bài viết (broadcast) cần ảnh bìa: nhập địa chỉ ảnh.'],
-  [/cannot target a tag/, 'Bài viết (broadcast) luôn gửi cho tất cả người quan tâm; muốn gửi theo nhãn, chọn hình thức tin nhắn.'],
-  [/longer than/, 'Nội dung kèm liên kết dài quá giới hạn một tin nhắn Zalo.'],
-  [/only draft, scheduled or missed/, 'Bài đã gửi hoặc đã hủy, không sửa được nữa.'],
-  [/no longer be cancelled/, 'Bài đã gửi xong hoặc đã hủy, không hủy được nữa.'],
-];
-const explain = (err) => REFUSALS.find(([re]) => re.test(err.message))?.[1] ?? err.message;
 
 /** Bài mới (#/posts/new) or one post (#/posts/12): edit form, delivery counts, preview, cancel, history. */
 export async function renderPostEditor(ctx, view, [idText]) {
@@ -93,7 +81,7 @@ export async function renderPostEditor(ctx, view, [idText]) {
                 ctx.toast('Đã hủy bài đăng.');
                 await renderPostEditor(ctx, view, [String(post.id)]);
               } catch (err) {
-                ctx.toast(`Không hủy được: ${explain(err)}`, 'error');
+                ctx.toast(`Không hủy được: ${err.message}`, 'error');
               }
             },
           },
@@ -161,6 +149,7 @@ function postForm(ctx, post, offset) {
 
   const submit = async (status) => {
     error.textContent = '';
+    clearRefusal(form);
     if (!title.value.trim() || !sendAt.value) {
       error.textContent = 'Cần có tiêu đề và thời gian gửi.';
       return;
@@ -179,7 +168,8 @@ function postForm(ctx, post, offset) {
         ctx.navigate(`#/posts/${post.id}`);
       }
     } catch (err) {
-      error.textContent = `Chưa lưu được: ${explain(err)}`;
+      // The server's own sentence, and each field's beside it (e.g. a send time in the quiet hours).
+      showRefusal(form, error, err, 'Chưa lưu được: ');
     } finally {
       for (const b of buttons) b.disabled = false;
     }
@@ -189,20 +179,18 @@ function postForm(ctx, post, offset) {
     h('button', { type: 'submit', 'data-testid': 'schedule-post' }, 'Lên lịch gửi'),
   );
 
-  return card(
-    post ? 'Sửa bài' : 'Nội dung',
-    h(
-      'form',
-      { class: 'stack', 'data-testid': 'post-form', onSubmit: (e) => (e.preventDefault(), submit('scheduled')) },
-      field('Tiêu đề', title),
-      field('Nội dung tin', body, counter),
-      h('div', { class: 'row' }, field('Hình thức', mode, 'Bài viết cần ảnh bìa và gửi tới mọi người quan tâm.'), field('Người nhận', audience), tagField),
-      h('div', { class: 'row' }, field('Ảnh (địa chỉ)', imageUrl), field('Liên kết "Xem chi tiết"', linkUrl)),
-      field(`Thời gian gửi (giờ ${ctx.tz}, UTC${offset})`, sendAt, 'Không gửi trong giờ nghỉ ban đêm.'),
-      error,
-      h('div', { class: 'actions' }, buttons),
-    ),
+  const form = h(
+    'form',
+    { class: 'stack', 'data-testid': 'post-form', onSubmit: (e) => (e.preventDefault(), submit('scheduled')) },
+    field('Tiêu đề', title),
+    field('Nội dung tin', body, counter),
+    h('div', { class: 'row' }, field('Hình thức', mode, 'Bài viết cần ảnh bìa và gửi tới mọi người quan tâm.'), field('Người nhận', audience), tagField),
+    h('div', { class: 'row' }, field('Ảnh (địa chỉ)', imageUrl), field('Liên kết "Xem chi tiết"', linkUrl)),
+    field(`Thời gian gửi (giờ ${ctx.tz}, UTC${offset})`, sendAt, 'Không gửi trong giờ nghỉ ban đêm.'),
+    error,
+    h('div', { class: 'actions' }, buttons),
   );
+  return card(post ? 'Sửa bài' : 'Nội dung', form);
 }
 
 function previewForm(ctx, post) {
@@ -219,7 +207,7 @@ function previewForm(ctx, post) {
           await ctx.api.post(`/posts/${post.id}/preview`, { userId: userId.value.trim() });
           ctx.toast('Đã gửi thử tới tài khoản Zalo.');
         } catch (err) {
-          ctx.toast(err.status === 422 ? 'Zalo từ chối: tài khoản phải quan tâm OA và đã nhắn tin cho OA trong 7 ngày qua.' : `Không gửi thử được: ${err.message}`, 'error');
+          ctx.toast(`Không gửi thử được: ${err.message}`, 'error');
         } finally {
           button.disabled = false;
         }
