@@ -8,7 +8,8 @@ import { loadConfig, offlineEnv } from '../src/config.ts';
 import { foldMarks } from '../src/text/normalize.ts';
 import { createAskRunner } from './lib/ask-runner.ts';
 import { CORPUS_DIR, formatScore, HELD_OUT_WRITERS, mergeScores, readCorpus, scoreCorpus, type CorpusLine, type CorpusScore } from './lib/corpus-eval.ts';
-import { trainIntentModel, type IntentModel } from '../src/classifier/intent-model.ts';
+import { catalogueNames, trainIntentModel, type IntentModel } from '../src/classifier/intent-model.ts';
+import { loadProcedureFiles } from '../src/procedures/content-loader.ts';
 
 const TARGETS = { top1: 0.9, top3: 0.97, intents: 0.9 };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -105,9 +106,10 @@ if (crossValidate) {
   const writers = readdirSync(dir).filter((f) => f.endsWith('.jsonl') && !HELD_OUT_WRITERS.includes(basename(f, '.jsonl'))).sort();
   const byWriter = new Map(writers.map((f) => [f, readCorpus(join(dir, f))]));
   const scores: CorpusScore[] = [];
+  const catalogue = catalogueNames(loadProcedureFiles(join(repoRoot, 'content', 'procedures')).procedures);
   for (const [file, lines] of byWriter) {
     const rest = [...byWriter.entries()].filter(([f]) => f !== file).flatMap(([, l]) => l);
-    const { model } = await trainIntentModel(rest);
+    const { model } = await trainIntentModel(rest, catalogue);
     scores.push(await scoreFile(`cv ${file}`, lines, model));
   }
   console.log(formatScore('cv all writers', mergeScores(scores)));

@@ -4,7 +4,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORPUS_LABELS, INTENT_TRAIN_OPTIONS, MODEL_DIR, MODEL_FILE, MODEL_META, sha256, trainIntentModel, type ModelMeta } from '../src/classifier/intent-model.ts';
+import { catalogueNames, CORPUS_LABELS, INTENT_TRAIN_OPTIONS, MODEL_DIR, MODEL_FILE, MODEL_META, PROCEDURE_MODEL_FILE, sha256, trainIntentModel, type ModelMeta } from '../src/classifier/intent-model.ts';
+import { loadProcedureFiles } from '../src/procedures/content-loader.ts';
 import { CORPUS_DIR, HELD_OUT_WRITERS, readCorpus, type CorpusLine } from './lib/corpus-eval.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,12 +15,13 @@ const files = readdirSync(corpusDir)
   .sort();
 const byFile = new Map(files.map((f) => [f, readCorpus(join(corpusDir, f))]));
 const all: CorpusLine[] = [...byFile.values()].flat();
+const catalogue = catalogueNames(loadProcedureFiles(join(repoRoot, 'content', 'procedures')).procedures);
 
 if (process.argv.includes('--cv')) {
   let ok = 0;
   for (const [file, held] of byFile) {
     const rest = all.filter((l) => !held.includes(l));
-    const { model } = await trainIntentModel(rest);
+    const { model } = await trainIntentModel(rest, catalogue);
     let right = 0;
     for (const line of held) {
       const scores = model.scores(line.text);
@@ -32,11 +34,13 @@ if (process.argv.includes('--cv')) {
   console.log(`all: ${((ok / all.length) * 100).toFixed(1)}% of ${all.length} (model alone, leave one writer out)`);
 } else {
   const started = performance.now();
-  const { bytes } = await trainIntentModel(all);
+  const { intentBytes, procedureBytes } = await trainIntentModel(all, catalogue);
   const out = join(repoRoot, 'content', MODEL_DIR);
   mkdirSync(out, { recursive: true });
-  const bin = bytes();
+  const bin = intentBytes();
+  const procedureBin = procedureBytes();
   writeFileSync(join(out, MODEL_FILE), bin);
+  writeFileSync(join(out, PROCEDURE_MODEL_FILE), procedureBin);
   const meta: ModelMeta = {
     labels: [...CORPUS_LABELS],
     options: { ...INTENT_TRAIN_OPTIONS },
@@ -44,5 +48,5 @@ if (process.argv.includes('--cv')) {
     held_out: HELD_OUT_WRITERS.map((w) => `${CORPUS_DIR}/${w}.jsonl`),
   };
   writeFileSync(join(out, MODEL_META), `${JSON.stringify(meta, null, 2)}\n`);
-  console.log(`trained on ${all.length} messages from ${files.length} writers in ${((performance.now() - started) / 1000).toFixed(1)} s → content/${MODEL_DIR}/${MODEL_FILE} (${(bin.length / 1e6).toFixed(1)} MB)`);
+  console.log(`trained on ${all.length} messages from ${files.length} writers in ${((performance.now() - started) / 1000).toFixed(1)} s → content/${MODEL_DIR}/ (intents ${(bin.length / 1e6).toFixed(1)} MB, procedures ${(procedureBin.length / 1e6).toFixed(1)} MB)`);
 }

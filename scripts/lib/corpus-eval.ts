@@ -62,10 +62,15 @@ export interface CorpusScore {
   wrongCards: number;
   confusions: Map<string, number>;
   misses: string[];
+  /** Emergencies whose reply leads with an emergency number: the emergency answer, or the preface when unsure. */
+  emergencies: number;
+  emergenciesHandled: number;
+  /** Other messages whose reply still led with an emergency number (the emergency answer or the preface). */
+  falseAlarms: number;
 }
 
 export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusScore {
-  const s: CorpusScore = { messages: lines.length, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [] };
+  const s: CorpusScore = { messages: lines.length, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
   lines.forEach((line, i) => {
     const r = results[i]!;
     const observed = observedLabel(r);
@@ -81,6 +86,13 @@ export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusSc
       s.misses.push(`${line.writer} expected ${line.intent}${line.procedure ? `/${line.procedure}` : ''} got ${observed} ${r.procedures.map((p) => p.id).join(',')}: ${line.text}`);
     }
     s.perLabel.set(line.intent, cell);
+    if (line.intent === 'emergency') {
+      s.emergencies++;
+      if (observed === 'emergency' || /\b11[345]\b/.test(r.reply.split('\n')[0] ?? '')) s.emergenciesHandled++;
+      else s.misses.push(`${line.writer} MISSED EMERGENCY (no number first): ${line.text}`);
+    } else if (observed === 'emergency' || /\b11[345]\b/.test(r.reply.split('\n')[0] ?? '')) {
+      s.falseAlarms++;
+    }
     const ids = r.intent === 'procedure' || r.intent === 'clarify' ? r.procedures.map((p) => p.id) : [];
     if (line.procedure) {
       s.procedureMessages++;
@@ -97,7 +109,7 @@ export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusSc
 
 /** The sum of several scores (cross-validation folds). */
 export function mergeScores(scores: CorpusScore[]): CorpusScore {
-  const out: CorpusScore = { messages: 0, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [] };
+  const out: CorpusScore = { messages: 0, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
   for (const s of scores) {
     out.messages += s.messages;
     out.labelsOk += s.labelsOk;
@@ -105,6 +117,9 @@ export function mergeScores(scores: CorpusScore[]): CorpusScore {
     out.top1 += s.top1;
     out.top3 += s.top3;
     out.wrongCards += s.wrongCards;
+    out.emergencies += s.emergencies;
+    out.emergenciesHandled += s.emergenciesHandled;
+    out.falseAlarms += s.falseAlarms;
     for (const [k, [a, b]] of s.perLabel) {
       const c = out.perLabel.get(k) ?? [0, 0];
       out.perLabel.set(k, [c[0] + a, c[1] + b]);
@@ -120,7 +135,7 @@ const pct = (n: number, d: number) => (d === 0 ? '—' : `${((n / d) * 100).toFi
 export function formatScore(name: string, s: CorpusScore): string {
   const lines = [
     `${name}: ${s.messages} messages — labels ${pct(s.labelsOk, s.messages)}, procedure top-1 ${pct(s.top1, s.procedureMessages)}, ` +
-      `top-3 ${pct(s.top3, s.procedureMessages)} (${s.procedureMessages}), wrong cards shown ${pct(s.wrongCards, s.messages)} (${s.wrongCards})`,
+      `top-3 ${pct(s.top3, s.procedureMessages)} (${s.procedureMessages}), wrong cards shown ${pct(s.wrongCards, s.messages)} (${s.wrongCards}), emergencies with a number first ${pct(s.emergenciesHandled, s.emergencies)}, false alarms ${pct(s.falseAlarms, s.messages - s.emergencies)}`,
     `  per label: ${[...s.perLabel.entries()].sort((a, b) => b[1][1] - a[1][1]).map(([k, [ok, n]]) => `${k} ${pct(ok, n)}/${n}`).join('  ')}`,
     `  top confusions: ${[...s.confusions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => `${k} ×${n}`).join(', ')}`,
   ];

@@ -60,6 +60,10 @@ export function createBot(deps: BotDeps): Bot {
       if (asked && asked !== 'vi' && asked !== ctx.storedLanguage && reply.intent !== 'emergency') {
         reply.replies = [...reply.replies, deps.language.offer(asked)];
       }
+      // Another matter answered in the middle of a petition intake: offer to go on with it.
+      if (route.name !== 'petition_flow' && reply.intent !== 'emergency' && deps.handlers.petitions.yieldsTo(ctx)) {
+        reply.replies = [...reply.replies, deps.handlers.petitions.resumeOffer(ctx)];
+      }
       // Satisfaction index: after a procedure answer, at most once a day.
       const answered = reply.intent === 'procedure' ? reply.procedures[0] : undefined;
       if (answered) {

@@ -19,6 +19,8 @@ export interface RuleSignals {
   strongProcedure: boolean;
   /** The search found any procedure above its minimum score. */
   anyProcedure: boolean;
+  /** The procedure model's probability for the procedure ranked first (0 when it ranked none). */
+  procedureModelTop: number;
 }
 
 export type Decision =
@@ -31,16 +33,25 @@ export type Decision =
 export const THRESHOLDS = {
   /** Classifier alone says emergency. */
   emergency: 0.5,
-  /** Below this the classifier vetoes an emergency phrase that sits inside a procedure question ("giấy phép vận chuyển vật liệu nổ"). */
-  emergencyVeto: 0.02,
+  /**
+   * Below this the classifier vetoes an emergency phrase when it is sure of something else (a procedure question
+   * "giấy phép vận chuyển vật liệu nổ", a theft last week): the reply still leads with the numbers (the preface).
+   */
+  emergencyVeto: 0.05,
+  /** How sure of the other label the classifier must be to veto an emergency phrase. */
+  vetoOther: 0.6,
   /** Between this and `emergency` (or a vetoed phrase): answer, but lead with the numbers ("if it is happening now"). */
   emergencyPreface: 0.15,
-  /** The classifier's top non-procedure label wins at this probability. */
+  /** The classifier's top non-procedure label wins at this probability… */
   label: 0.5,
+  /** …or at this one when it is at least twice the procedure probability. */
+  labelOverProcedure: 0.35,
   /** A rule's intent needs at least this much agreement from the classifier. */
   ruleAgreement: 0.05,
-  /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this. */
+  /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this… */
   procedure: 0.35,
+  /** …or the procedure model this sure of the procedure ranked first. */
+  procedureModel: 0.5,
 } as const;
 
 export interface IntentDecision {
@@ -61,15 +72,16 @@ export function topLabel(s: IntentScores): CorpusLabel {
 }
 
 export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): IntentDecision {
-  const vetoed = r.emergency && s.emergency < t.emergencyVeto && r.strongProcedure;
+  const top = topLabel(s);
+  const vetoed = r.emergency && s.emergency < t.emergencyVeto && (r.strongProcedure || s[top] >= t.vetoOther);
   if ((r.emergency && !vetoed) || s.emergency >= t.emergency) {
     return { decision: { kind: 'emergency' }, preface: false, confidence: Math.max(s.emergency, r.emergency ? 0.9 : 0) };
   }
   const preface = vetoed || s.emergency >= t.emergencyPreface;
-  const top = topLabel(s);
   // A named procedure the classifier does not rule out stays a procedure question.
-  const procedureHeld = r.strongProcedure && s.procedure >= t.ruleAgreement * 4;
-  if (NON_PROCEDURE(top) && s[top] >= t.label && !procedureHeld) {
+  const procedureHeld = r.strongProcedure && s.procedure >= s[top] * 0.5;
+  const labelWins = NON_PROCEDURE(top) && (s[top] >= t.label || (s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure));
+  if (labelWins && !procedureHeld) {
     return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
   }
   const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) => fired && s[label] >= t.ruleAgreement && !procedureHeld;
@@ -85,6 +97,6 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   if (r.outOfScope && !r.strongProcedure && !r.policeAnchor && s.out_of_scope >= t.ruleAgreement) {
     return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
   }
-  if (r.anyProcedure && (r.strongProcedure || s.procedure >= t.procedure)) return { decision: { kind: 'procedure' }, preface, confidence: s.procedure };
+  if (r.anyProcedure && (r.strongProcedure || s.procedure >= t.procedure || r.procedureModelTop >= t.procedureModel)) return { decision: { kind: 'procedure' }, preface, confidence: s.procedure };
   return { decision: { kind: 'unsure' }, preface, confidence: s.procedure };
 }

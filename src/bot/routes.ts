@@ -71,7 +71,7 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'language', match: request('language'), handle: f.language.menu, conversational: true },
     { name: 'quiz', match: (c) => request('quiz')(c) && !inFlow(c), handle: f.quiz.start, conversational: true },
     // 5. the active flow
-    { name: 'petition_flow', match: (c) => typed(c) && inFlow(c), handle: f.petitions.handle, conversational: true },
+    { name: 'petition_flow', match: (c) => typed(c) && inFlow(c) && !f.petitions.yieldsTo(c), handle: f.petitions.handle, conversational: true },
     { name: 'petition_media', match: (c) => (c.event.type === 'image' || c.event.type === 'submit_info') && inFlow(c), handle: f.petitions.handle },
     // 6. intents
     { name: 'petition', match: intent('petition'), handle: f.petitions.start, conversational: true },

@@ -105,6 +105,30 @@ export function detectAspect(query: PreparedQuery, lexicon: Lexicon): Aspect | u
   return lexicon.aspects.find((a) => a.matcher.test(query.expanded, query.raw))?.aspect;
 }
 
+/** How much the procedure model's probability counts against the search score (relative to the best hit). */
+export const PROCEDURE_MODEL_WEIGHT = 1;
+
+/**
+ * The search's hits re-ranked with the procedure model: each hit's score relative to the best one, plus the model's
+ * probability times PROCEDURE_MODEL_WEIGHT; a procedure only the model found joins with its probability alone.
+ * A hit keeps the phrase the search found. Scores are scaled back to the best hit's.
+ */
+function rankProcedures(found: SearchHit[], predicted: { id: string; p: number }[], index: ProcedureIndex): SearchHit[] {
+  const best = found[0]?.score ?? 0;
+  const combined = new Map<string, { hit: SearchHit; value: number }>();
+  for (const h of found) combined.set(h.id, { hit: h, value: best > 0 ? h.score / best : 0 });
+  for (const { id, p } of predicted) {
+    const entry = combined.get(id);
+    if (entry) entry.value += PROCEDURE_MODEL_WEIGHT * p;
+    else if (p >= 0.2 && index.get(id)?.status === 'active') combined.set(id, { hit: { id, score: 0, phrase: undefined }, value: PROCEDURE_MODEL_WEIGHT * p });
+  }
+  const scale = best > 0 ? best : MIN_SCORE * 2;
+  return [...combined.values()]
+    .sort((a, b) => b.value - a.value)
+    .map(({ hit, value }) => ({ ...hit, score: Math.round(value * scale * 100) / 100 }))
+    .filter((h) => h.score >= MIN_SCORE);
+}
+
 /** Numbers when only the intent model saw danger (no phrase said which): all three, the hinted one first. */
 function guessEmergencyNumbers(query: PreparedQuery, lexicon: Lexicon): string[] {
   const hinted = lexicon.emergencyHints.filter((h) => h.matcher.test(query.expanded, query.raw)).map((h) => h.number);
@@ -148,7 +172,9 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
         ...query,
         tokens: query.language === 'en' ? query.tokens : searchWords(searchText, lexicon, lexicon.stopwords.vi),
       };
-      const hits = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
+      const found = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
+      const predicted = model.procedures(text, 5);
+      const hits = rankProcedures(found, predicted, index);
       const top = hits[0];
       const strong = top !== undefined && top.phrase !== undefined;
       const leftover = (m: { strip(s: string): string }) =>
@@ -168,6 +194,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
           policeAnchor: lexicon.policeAnchors.test(f, raw),
           strongProcedure: strong,
           anyProcedure: top !== undefined,
+          procedureModelTop: top === undefined ? 0 : (predicted.find((x) => x.id === top.id)?.p ?? 0),
         },
         scores,
       );

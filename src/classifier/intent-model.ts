@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Procedure } from '../procedures/schema.ts';
 import { normalizeText } from '../text/normalize.ts';
 import { loadTextModel, trainTextModel, type TextModel, type TrainOptions } from './fasttext.ts';
 
@@ -33,7 +34,8 @@ export const CORPUS_LABELS = [
 export type CorpusLabel = (typeof CORPUS_LABELS)[number];
 
 /** Chosen by cross-validation over writers (leave one writer out), never on the held-out writer. */
-export const INTENT_TRAIN_OPTIONS: TrainOptions = { lr: 0.5, dim: 20, epoch: 40, wordNgrams: 2, minn: 3, maxn: 6, bucket: 100_000, minCount: 1, seed: 7 };
+export const INTENT_TRAIN_OPTIONS: TrainOptions = { lr: 0.5, dim: 20, epoch: 40, wordNgrams: 2, minn: 3, maxn: 6, bucket: 20_000, minCount: 1, seed: 7 };
+export const PROCEDURE_TRAIN_OPTIONS: TrainOptions = { ...INTENT_TRAIN_OPTIONS, epoch: 50 };
 
 /** Only the start of a long message is classified (as understanding reads only its start). */
 const MAX_CLASSIFIED_CHARS = 2000;
@@ -46,11 +48,14 @@ export type IntentScores = Readonly<Record<CorpusLabel, number>>;
 
 export interface IntentModel {
   scores(text: string): IntentScores;
+  /** The k procedures the procedure model ranks first, with their probabilities. */
+  procedures(text: string, k: number): { id: string; p: number }[];
 }
 
 export const MODEL_DIR = 'model';
 export const MODEL_FILE = 'intent.bin';
 export const MODEL_META = 'intent.json';
+export const PROCEDURE_MODEL_FILE = 'procedure.bin';
 
 export const modelMetaSchema = z.strictObject({
   labels: z.array(z.enum(CORPUS_LABELS)),
@@ -63,25 +68,52 @@ export type ModelMeta = z.infer<typeof modelMetaSchema>;
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
-function fromTextModel(model: TextModel): IntentModel {
+function fromTextModels(intents: TextModel, procedures: TextModel): IntentModel {
   return {
     scores(text) {
       const scores = Object.fromEntries(CORPUS_LABELS.map((l) => [l, 0])) as Record<CorpusLabel, number>;
       const folded = classifierText(text);
       if (folded.length === 0) return scores;
-      for (const { label, p } of model.predict(folded, CORPUS_LABELS.length)) {
+      for (const { label, p } of intents.predict(folded, CORPUS_LABELS.length)) {
         if (label in scores) scores[label as CorpusLabel] = p;
       }
       return scores;
     },
+    procedures(text, k) {
+      const folded = classifierText(text);
+      return folded.length === 0 ? [] : procedures.predict(folded, k).map(({ label, p }) => ({ id: label, p }));
+    },
   };
 }
 
-/** Trains the intent model on labelled messages (used by `npm run train` and by cross-validation). */
-export async function trainIntentModel(examples: { intent: string; text: string }[], options = INTENT_TRAIN_OPTIONS) {
+/** The catalogue's names for the procedure model: every active procedure's title and aliases, in every language. */
+export function catalogueNames(procedures: Procedure[]): CatalogueEntry[] {
+  return procedures
+    .filter((p) => p.status === 'active')
+    .map((p) => ({ id: p.id, names: [p.title, ...p.aliases, ...p.en_aliases, ...p.km_aliases, ...(p.en ? [p.en.title] : []), ...(p.km ? [p.km.title] : [])] }));
+}
+
+/** A procedure's names (title and aliases in every language): training lines for the procedure model. */
+export interface CatalogueEntry {
+  id: string;
+  names: string[];
+}
+
+/**
+ * Trains both models on labelled messages (used by `npm run train` and by cross-validation): the intent model on every
+ * message, the procedure model on the procedure questions plus every procedure's title and aliases, so that a
+ * procedure nobody in the corpus asked about is still known by its names.
+ */
+export async function trainIntentModel(examples: { intent: string; procedure?: string | undefined; text: string }[], catalogue: CatalogueEntry[], options = INTENT_TRAIN_OPTIONS) {
   const lines = examples.map((e) => ({ label: e.intent, text: classifierText(e.text) })).filter((e) => e.text.length > 0);
-  const model = await trainTextModel(lines, options);
-  return { model: fromTextModel(model), bytes: () => model.bytes() };
+  const known = new Set(catalogue.map((c) => c.id));
+  const procedureLines = [
+    ...examples.filter((e) => e.procedure !== undefined && known.has(e.procedure)).map((e) => ({ label: e.procedure!, text: classifierText(e.text) })),
+    ...catalogue.flatMap((c) => c.names.map((n) => ({ label: c.id, text: classifierText(n) }))),
+  ].filter((e) => e.text.length > 0);
+  const intents = await trainTextModel(lines, options);
+  const procedures = await trainTextModel(procedureLines, PROCEDURE_TRAIN_OPTIONS);
+  return { model: fromTextModels(intents, procedures), intentBytes: () => intents.bytes(), procedureBytes: () => procedures.bytes() };
 }
 
 // A model is read-only once loaded: one copy per file and process (tests start many bots in one process).
@@ -90,13 +122,14 @@ const loaded = new Map<string, Promise<IntentModel>>();
 /** Loads content/model/intent.bin; a missing or damaged model is an error that names the command to rebuild it. */
 export function loadIntentModel(contentDir: string): Promise<IntentModel> {
   const file = resolve(contentDir, MODEL_DIR, MODEL_FILE);
-  const key = `${file}:${existsSync(file) ? statSync(file).mtimeMs : 0}`;
+  const procedureFile = resolve(contentDir, MODEL_DIR, PROCEDURE_MODEL_FILE);
+  const key = `${file}:${existsSync(file) ? statSync(file).mtimeMs : 0}:${existsSync(procedureFile) ? statSync(procedureFile).mtimeMs : 0}`;
   let model = loaded.get(key);
   if (!model) {
     model = (async () => {
-      if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run train\` to build the intent model`);
+      for (const f of [file, procedureFile]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run train\` to build the intent model`);
       try {
-        return fromTextModel(await loadTextModel(readFileSync(file)));
+        return fromTextModels(await loadTextModel(readFileSync(file)), await loadTextModel(readFileSync(procedureFile)));
       } catch (err) {
         throw new Error(`${file} could not be loaded (${(err as Error).message ?? err}): run \`npm run train\` to rebuild it`, { cause: err });
       }

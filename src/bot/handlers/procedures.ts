@@ -44,6 +44,9 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
 }
 
 /** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
+/** Below this understanding confidence an answer also goes to the unanswered-question log. */
+const LOW_CONFIDENCE = 0.5;
+
 export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   // The browsing menu lists procedures that can be filed today.
   const listed = () => deps.index.all().filter((p) => p.status === 'active');
@@ -175,9 +178,15 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
 
     if (u.intent === 'procedure') {
       const top = u.hits[0]!;
+      // Answered, but not by a name the question contains and with little confidence: editors should see it too.
+      if (top.phrase === undefined && u.confidence < LOW_CONFIDENCE) deps.questions.recordUnanswered(u.query, at);
       return answer(ctx, deps.index.get(top.id)!, top.score, u.aspect);
     }
-    if (u.intent === 'clarify') return clarify(ctx, u.hits);
+    if (u.intent === 'clarify') {
+      // The bot was not sure which procedure: an abstention, counted with the unanswered questions.
+      deps.questions.recordUnanswered(u.query, at);
+      return clarify(ctx, u.hits);
+    }
     if (u.intent === 'out_of_scope') {
       const reply = u.outOfScopeWhere ? t('intent.outOfScope', { where: u.outOfScopeWhere }) : t('intent.outOfScopeChat');
       return { replies: [text(reply)], intent: 'out_of_scope' };
