@@ -21,6 +21,8 @@ export interface RuleSignals {
   anyProcedure: boolean;
   /** The procedure model's probability for the procedure ranked first (0 when it ranked none). */
   procedureModelTop: number;
+  /** The procedure ranked first is also the search's own first hit; undefined when the search found nothing. */
+  searchAgrees: boolean | undefined;
 }
 
 export type Decision =
@@ -50,8 +52,12 @@ export const THRESHOLDS = {
   ruleAgreement: 0.05,
   /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this… */
   procedure: 0.35,
-  /** …or the procedure model this sure of the procedure ranked first. */
+  /** …or the procedure model this sure of the procedure ranked first (the search's first hit too)… */
   procedureModel: 0.5,
+  /** …or this sure when the search found nothing. */
+  procedureModelAlone: 0.8,
+  /** Without a phrase hit, the least the procedure model must give the search's first hit for a card. */
+  procedureAgree: 0.3,
 } as const;
 
 export interface IntentDecision {
@@ -71,20 +77,33 @@ export function topLabel(s: IntentScores): CorpusLabel {
   return best;
 }
 
+/** 0 = no sign of a procedure, 1 = a phrase hit or a confident procedure model, 2 = both. */
+function procedureEvidence(r: RuleSignals, t: typeof THRESHOLDS): 0 | 1 | 2 {
+  // The procedure model counts when the search agrees, or alone when it is very sure (Khmer words no alias has).
+  const model = r.anyProcedure && (r.searchAgrees === false ? false : r.procedureModelTop >= (r.searchAgrees ? t.procedureModel : t.procedureModelAlone));
+  return r.strongProcedure && model ? 2 : r.strongProcedure || model ? 1 : 0;
+}
+
 export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): IntentDecision {
   const top = topLabel(s);
-  const vetoed = r.emergency && s.emergency < t.emergencyVeto && (r.strongProcedure || s[top] >= t.vetoOther);
-  if ((r.emergency && !vetoed) || s.emergency >= t.emergency) {
+  const evidence = procedureEvidence(r, t);
+  // Emergency phrases win unless the message names a procedure the model is sure of and the intent model sees no
+  // danger ("giấy phép vận chuyển vật liệu nổ"); the intent model alone wins unless the procedure evidence is full.
+  // Either way a vetoed emergency still gets the numbers first (the preface).
+  const phraseVetoed = r.emergency && s.emergency < t.emergencyVeto && evidence === 2;
+  const modelVetoed = !r.emergency && s.emergency >= t.emergency && evidence === 2;
+  if ((r.emergency && !phraseVetoed) || (s.emergency >= t.emergency && !modelVetoed)) {
     return { decision: { kind: 'emergency' }, preface: false, confidence: Math.max(s.emergency, r.emergency ? 0.9 : 0) };
   }
-  const preface = vetoed || s.emergency >= t.emergencyPreface;
-  // A named procedure the classifier does not rule out stays a procedure question.
-  const procedureHeld = r.strongProcedure && s.procedure >= s[top] * 0.5;
-  const labelWins = NON_PROCEDURE(top) && (s[top] >= t.label || (s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure));
-  if (labelWins && !procedureHeld) {
-    return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
+  const preface = phraseVetoed || modelVetoed || s.emergency >= t.emergencyPreface;
+  // The intent model's other labels need more certainty the more the message looks like a procedure question;
+  // "vague" is an abstention and never overrides a procedure the bot found.
+  if (NON_PROCEDURE(top)) {
+    const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : LABEL_NEEDED[evidence];
+    const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
+    if (wins) return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
   }
-  const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) => fired && s[label] >= t.ruleAgreement && !procedureHeld;
+  const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) => fired && s[label] >= t.ruleAgreement && evidence < 2;
   const ruleOrder: [Exclude<CorpusLabel, 'procedure' | 'emergency'>, boolean][] = [
     ['crime_report', r.crimeReport],
     ['complaint', r.complaint],
@@ -97,6 +116,10 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   if (r.outOfScope && !r.strongProcedure && !r.policeAnchor && s.out_of_scope >= t.ruleAgreement) {
     return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
   }
-  if (r.anyProcedure && (r.strongProcedure || s.procedure >= t.procedure || r.procedureModelTop >= t.procedureModel)) return { decision: { kind: 'procedure' }, preface, confidence: s.procedure };
+  // A card needs evidence of which procedure; a procedure question without it gets choices.
+  if (r.anyProcedure && (evidence > 0 || (s.procedure >= t.procedure && r.searchAgrees !== false && r.procedureModelTop >= t.procedureAgree))) return { decision: { kind: 'procedure' }, preface, confidence: Math.max(s.procedure, r.procedureModelTop) };
   return { decision: { kind: 'unsure' }, preface, confidence: s.procedure };
 }
+
+/** The intent model's certainty a non-procedure label needs, by procedure evidence (0, 1, 2). */
+const LABEL_NEEDED = [THRESHOLDS.label, 0.7, 0.9] as const;

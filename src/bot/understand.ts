@@ -71,6 +71,8 @@ export interface Understander {
 // Score thresholds, tuned on the development questions and checked on held-out ones.
 const MIN_SCORE = 20;
 const CLOSE_RATIO = 0.85;
+// When unsure, only hits this close to the first are offered as choices (a weak one is noise, not a choice).
+const UNSURE_RATIO = 0.7;
 const MAX_CHOICES = 3;
 // Only the start of a long message is read: a question fits in far less, a petition part is capped at 2,000
 // characters anyway, and a ~1 MB text (the webhook's limit) would otherwise be folded and searched whole.
@@ -195,6 +197,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
           strongProcedure: strong,
           anyProcedure: top !== undefined,
           procedureModelTop: top === undefined ? 0 : (predicted.find((x) => x.id === top.id)?.p ?? 0),
+          searchAgrees: found[0] === undefined ? undefined : found[0].id === top?.id,
         },
         scores,
       );
@@ -243,11 +246,17 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
         return { ...sure, department: named };
       }
       // Not confident in any card: offer the nearest as choices rather than answer with one.
-      if (decision.kind === 'unsure') return { ...sure, intent: 'clarify', hits: close.length > 1 ? close.slice(0, MAX_CHOICES) : hits.slice(0, MAX_CHOICES) };
+      if (decision.kind === 'unsure') return { ...sure, intent: 'clarify', hits: hits.filter((h) => h.score >= top.score * UNSURE_RATIO).slice(0, MAX_CHOICES) };
       // A known name wins over close scores when no other close hit has a name it does not contain.
       const nameWins = strong && close.every((h) => h === top || !h.phrase || ` ${top.phrase} `.includes(` ${h.phrase} `));
       if (close.length > 1 && !nameWins) {
         return { ...sure, intent: 'clarify', hits: close.slice(0, MAX_CHOICES) };
+      }
+      // A bare name of a thing ("cà vẹt") that several procedures share: the search's own close hits are the choices,
+      // whatever the procedure model learned from longer questions.
+      const searchClose = found.filter((h) => found[0] && h.score >= found[0].score * CLOSE_RATIO);
+      if (!strong && tokenize(query.folded).length <= 2 && searchClose.length > 1) {
+        return { ...sure, intent: 'clarify', hits: searchClose.slice(0, MAX_CHOICES) };
       }
       return { ...sure, intent: 'procedure', hits };
     },

@@ -105,7 +105,9 @@ export interface CatalogueEntry {
  * procedure nobody in the corpus asked about is still known by its names.
  */
 export async function trainIntentModel(examples: { intent: string; procedure?: string | undefined; text: string }[], catalogue: CatalogueEntry[], options = INTENT_TRAIN_OPTIONS) {
-  const lines = examples.map((e) => ({ label: e.intent, text: classifierText(e.text) })).filter((e) => e.text.length > 0);
+  // A procedure's bare name is a procedure question too (short texts are where the intent model is weakest).
+  const names = catalogue.flatMap((c) => c.names.map((n) => ({ label: 'procedure', text: classifierText(n) })));
+  const lines = [...examples.map((e) => ({ label: e.intent, text: classifierText(e.text) })), ...names].filter((e) => e.text.length > 0);
   const known = new Set(catalogue.map((c) => c.id));
   const procedureLines = [
     ...examples.filter((e) => e.procedure !== undefined && known.has(e.procedure)).map((e) => ({ label: e.procedure!, text: classifierText(e.text) })),
