@@ -10,6 +10,7 @@ import { createAskRunner } from './lib/ask-runner.ts';
 import { CORPUS_DIR, formatScore, HELD_OUT_WRITERS, mergeScores, readCorpus, scoreCorpus, type CorpusLine, type CorpusScore } from './lib/corpus-eval.ts';
 import { catalogueNames, trainIntentModel, type IntentModel } from '../src/classifier/intent-model.ts';
 import { loadProcedureFiles } from '../src/procedures/content-loader.ts';
+import { THRESHOLDS } from '../src/bot/intent-decision.ts';
 
 const TARGETS = { top1: 0.9, top3: 0.97, intents: 0.9 };
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +19,8 @@ const verbose = args.includes('--verbose');
 const files = args.flatMap((a, i) => (args[i - 1] === '--file' ? [resolve(a)] : []));
 const corpora = args.flatMap((a, i) => (args[i - 1] === '--corpus' ? [resolve(a)] : []));
 const crossValidate = args.includes('--cv');
+// Tuning only (cross-validation, never the held-out writer): EVAL_THRESHOLDS='{"label":0.6}' overrides decideIntent's.
+if (process.env.EVAL_THRESHOLDS) Object.assign(THRESHOLDS, JSON.parse(process.env.EVAL_THRESHOLDS) as Partial<typeof THRESHOLDS>);
 if (files.length === 0 && corpora.length === 0 && !crossValidate) files.push(resolve(repoRoot, '..', 'shared', 'eval', 'dev-questions.jsonl'));
 
 const questionSchema = z.object({ id: z.string(), q: z.string(), intent: z.string(), class: z.string().optional() });
@@ -107,7 +110,9 @@ if (crossValidate) {
   const byWriter = new Map(writers.map((f) => [f, readCorpus(join(dir, f))]));
   const scores: CorpusScore[] = [];
   const catalogue = catalogueNames(loadProcedureFiles(join(repoRoot, 'content', 'procedures')).procedures);
+  const only = args.flatMap((a, i) => (args[i - 1] === '--writer' ? [`${a}.jsonl`] : []));
   for (const [file, lines] of byWriter) {
+    if (only.length > 0 && !only.includes(file)) continue;
     const rest = [...byWriter.entries()].filter(([f]) => f !== file).flatMap(([, l]) => l);
     const { model } = await trainIntentModel(rest, catalogue);
     scores.push(await scoreFile(`cv ${file}`, lines, model));

@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { catalogueNames, CORPUS_LABELS, INTENT_TRAIN_OPTIONS, MODEL_DIR, MODEL_FILE, MODEL_META, PROCEDURE_MODEL_FILE, sha256, trainIntentModel, type ModelMeta } from '../src/classifier/intent-model.ts';
+import { catalogueFingerprint, catalogueNames, CORPUS_LABELS, INTENT_TRAIN_OPTIONS, intentModelFiles, MODEL_DIR, MODEL_META, PROCEDURE_MODEL_FILE, sha256, trainIntentModel, type ModelMeta } from '../src/classifier/intent-model.ts';
 import { loadProcedureFiles } from '../src/procedures/content-loader.ts';
 import { CORPUS_DIR, HELD_OUT_WRITERS, readCorpus, type CorpusLine } from './lib/corpus-eval.ts';
 
@@ -37,15 +37,17 @@ if (process.argv.includes('--cv')) {
   const { intentBytes, procedureBytes } = await trainIntentModel(all, catalogue);
   const out = join(repoRoot, 'content', MODEL_DIR);
   mkdirSync(out, { recursive: true });
-  const bin = intentBytes();
+  const bins = intentBytes();
   const procedureBin = procedureBytes();
-  writeFileSync(join(out, MODEL_FILE), bin);
+  intentModelFiles(join(repoRoot, 'content')).forEach((file, i) => writeFileSync(file, bins[i]!));
+  const bin = { length: bins.reduce((n, b) => n + b.length, 0) };
   writeFileSync(join(out, PROCEDURE_MODEL_FILE), procedureBin);
   const meta: ModelMeta = {
     labels: [...CORPUS_LABELS],
     options: { ...INTENT_TRAIN_OPTIONS },
     trained_on: files.map((f) => ({ file: `${CORPUS_DIR}/${f}`, sha256: sha256(readFileSync(join(corpusDir, f))), lines: byFile.get(f)!.length })),
     held_out: HELD_OUT_WRITERS.map((w) => `${CORPUS_DIR}/${w}.jsonl`),
+    catalogue_sha256: catalogueFingerprint(catalogue),
   };
   writeFileSync(join(out, MODEL_META), `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`trained on ${all.length} messages from ${files.length} writers in ${((performance.now() - started) / 1000).toFixed(1)} s → content/${MODEL_DIR}/ (intents ${(bin.length / 1e6).toFixed(1)} MB, procedures ${(procedureBin.length / 1e6).toFixed(1)} MB)`);

@@ -56,7 +56,10 @@ export interface CorpusScore {
   /** Per gold label: [handled right, total]. */
   perLabel: Map<string, [number, number]>;
   procedureMessages: number;
+  /** The right procedure first, as a card or as the first choice. */
   top1: number;
+  /** The right procedure answered with its card. */
+  cardsRight: number;
   top3: number;
   /** A procedure card shown as the answer (intent procedure) that is not the gold procedure, over all messages. */
   wrongCards: number;
@@ -70,7 +73,7 @@ export interface CorpusScore {
 }
 
 export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusScore {
-  const s: CorpusScore = { messages: lines.length, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
+  const s: CorpusScore = { messages: lines.length, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, cardsRight: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
   lines.forEach((line, i) => {
     const r = results[i]!;
     const observed = observedLabel(r);
@@ -96,7 +99,8 @@ export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusSc
     const ids = r.intent === 'procedure' || r.intent === 'clarify' ? r.procedures.map((p) => p.id) : [];
     if (line.procedure) {
       s.procedureMessages++;
-      if (ids[0] === line.procedure && r.intent === 'procedure') s.top1++;
+      if (ids[0] === line.procedure && r.intent === 'procedure') s.cardsRight++;
+      if (ids[0] === line.procedure) s.top1++;
       if (ids.slice(0, 3).includes(line.procedure)) s.top3++;
       if (ids[0] !== line.procedure && ids[0] !== undefined && r.intent === 'procedure') {
         s.misses.push(`${line.writer} expected procedure/${line.procedure} got card ${ids[0]}: ${line.text}`);
@@ -109,12 +113,13 @@ export function scoreCorpus(lines: CorpusLine[], results: AskResult[]): CorpusSc
 
 /** The sum of several scores (cross-validation folds). */
 export function mergeScores(scores: CorpusScore[]): CorpusScore {
-  const out: CorpusScore = { messages: 0, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
+  const out: CorpusScore = { messages: 0, labelsOk: 0, perLabel: new Map(), procedureMessages: 0, top1: 0, cardsRight: 0, top3: 0, wrongCards: 0, confusions: new Map(), misses: [], emergencies: 0, emergenciesHandled: 0, falseAlarms: 0 };
   for (const s of scores) {
     out.messages += s.messages;
     out.labelsOk += s.labelsOk;
     out.procedureMessages += s.procedureMessages;
     out.top1 += s.top1;
+    out.cardsRight += s.cardsRight;
     out.top3 += s.top3;
     out.wrongCards += s.wrongCards;
     out.emergencies += s.emergencies;
@@ -134,7 +139,7 @@ const pct = (n: number, d: number) => (d === 0 ? '—' : `${((n / d) * 100).toFi
 
 export function formatScore(name: string, s: CorpusScore): string {
   const lines = [
-    `${name}: ${s.messages} messages — labels ${pct(s.labelsOk, s.messages)}, procedure top-1 ${pct(s.top1, s.procedureMessages)}, ` +
+    `${name}: ${s.messages} messages — labels ${pct(s.labelsOk, s.messages)}, procedure top-1 ${pct(s.top1, s.procedureMessages)} (as a card ${pct(s.cardsRight, s.procedureMessages)}), ` +
       `top-3 ${pct(s.top3, s.procedureMessages)} (${s.procedureMessages}), wrong cards shown ${pct(s.wrongCards, s.messages)} (${s.wrongCards}), emergencies with a number first ${pct(s.emergenciesHandled, s.emergencies)}, false alarms ${pct(s.falseAlarms, s.messages - s.emergencies)}`,
     `  per label: ${[...s.perLabel.entries()].sort((a, b) => b[1][1] - a[1][1]).map(([k, [ok, n]]) => `${k} ${pct(ok, n)}/${n}`).join('  ')}`,
     `  top confusions: ${[...s.confusions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => `${k} ×${n}`).join(', ')}`,

@@ -21,8 +21,10 @@ export interface RuleSignals {
   anyProcedure: boolean;
   /** The procedure model's probability for the procedure ranked first (0 when it ranked none). */
   procedureModelTop: number;
-  /** The procedure ranked first is also the search's own first hit; undefined when the search found nothing. */
+  /** The procedure ranked first is among the search's own hits; undefined when the search found nothing. */
   searchAgrees: boolean | undefined;
+  /** Content words in the message (a one-word "hmm" is no question the procedure model may answer alone). */
+  words: number;
 }
 
 export type Decision =
@@ -48,8 +50,12 @@ export const THRESHOLDS = {
   label: 0.5,
   /** …or at this one when it is at least twice the procedure probability. */
   labelOverProcedure: 0.35,
-  /** A rule's intent needs at least this much agreement from the classifier. */
+  /** A rule's intent needs at least this much agreement from the classifier… */
   ruleAgreement: 0.05,
+  /** …and this much to win over a named procedure the procedure model is sure of. */
+  ruleOverProcedure: 0.3,
+  /** An out-of-scope phrase wins unless the intent model's first label is at least this sure. */
+  outOfScopeOverride: 0.9,
   /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this… */
   procedure: 0.35,
   /** …or the procedure model this sure of the procedure ranked first (the search's first hit too)… */
@@ -80,7 +86,8 @@ export function topLabel(s: IntentScores): CorpusLabel {
 /** 0 = no sign of a procedure, 1 = a phrase hit or a confident procedure model, 2 = both. */
 function procedureEvidence(r: RuleSignals, t: typeof THRESHOLDS): 0 | 1 | 2 {
   // The procedure model counts when the search agrees, or alone when it is very sure (Khmer words no alias has).
-  const model = r.anyProcedure && (r.searchAgrees === false ? false : r.procedureModelTop >= (r.searchAgrees ? t.procedureModel : t.procedureModelAlone));
+  const alone = r.searchAgrees === undefined && r.words >= 3 && r.procedureModelTop >= t.procedureModelAlone;
+  const model = r.anyProcedure && ((r.searchAgrees === true && r.procedureModelTop >= t.procedureModel) || alone);
   return r.strongProcedure && model ? 2 : r.strongProcedure || model ? 1 : 0;
 }
 
@@ -91,19 +98,27 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   // danger ("giấy phép vận chuyển vật liệu nổ"); the intent model alone wins unless the procedure evidence is full.
   // Either way a vetoed emergency still gets the numbers first (the preface).
   const phraseVetoed = r.emergency && s.emergency < t.emergencyVeto && evidence === 2;
-  const modelVetoed = !r.emergency && s.emergency >= t.emergency && evidence === 2;
+  // A greeting or another agency's business named by a precise phrase: the model's danger becomes the preface.
+  const modelVetoed = !r.emergency && s.emergency >= t.emergency && (evidence === 2 || r.greeting || (r.outOfScope && !r.policeAnchor));
   if ((r.emergency && !phraseVetoed) || (s.emergency >= t.emergency && !modelVetoed)) {
     return { decision: { kind: 'emergency' }, preface: false, confidence: Math.max(s.emergency, r.emergency ? 0.9 : 0) };
   }
   const preface = phraseVetoed || modelVetoed || s.emergency >= t.emergencyPreface;
   // The intent model's other labels need more certainty the more the message looks like a procedure question;
   // "vague" is an abstention and never overrides a procedure the bot found.
+  // Another agency's business, named by a precise phrase, unless the model is sure of something else.
+  if (r.outOfScope && !r.strongProcedure && !r.policeAnchor && s[top] < t.outOfScopeOverride) {
+    return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
+  }
   if (NON_PROCEDURE(top)) {
     const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : LABEL_NEEDED[evidence];
     const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
     if (wins) return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
   }
-  const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) => fired && s[label] >= t.ruleAgreement && evidence < 2;
+  // A rule's phrase ("muốn phản ánh", "khiếu nại") with the intent model's agreement wins even over a named
+  // procedure when the agreement is clear; with little agreement, only when the procedure evidence is not full.
+  const rule = (label: Exclude<CorpusLabel, 'procedure' | 'emergency'>, fired: boolean) =>
+    fired && (s[label] >= t.ruleOverProcedure || (s[label] >= t.ruleAgreement && evidence < 2));
   const ruleOrder: [Exclude<CorpusLabel, 'procedure' | 'emergency'>, boolean][] = [
     ['crime_report', r.crimeReport],
     ['complaint', r.complaint],

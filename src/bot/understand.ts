@@ -123,12 +123,32 @@ function rankProcedures(found: SearchHit[], predicted: { id: string; p: number }
     const entry = combined.get(id);
     if (entry) entry.value += PROCEDURE_MODEL_WEIGHT * p;
     else if (p >= 0.2 && index.get(id)?.status === 'active') combined.set(id, { hit: { id, score: 0, phrase: undefined }, value: PROCEDURE_MODEL_WEIGHT * p });
+    // The model never learned merged procedures: one the search found by name shares its replacement's credit (so
+    // "căn cước cho bé 6 tuổi" still gets the under-14 entry, whose answer says what replaced it).
+    for (const other of combined.values()) {
+      const merged = index.get(other.hit.id);
+      if (merged?.status === 'merged' && merged.replaced_by.includes(id)) other.value += PROCEDURE_MODEL_WEIGHT * p;
+    }
   }
   const scale = best > 0 ? best : MIN_SCORE * 2;
   return [...combined.values()]
     .sort((a, b) => b.value - a.value)
     .map(({ hit, value }) => ({ ...hit, score: Math.round(value * scale * 100) / 100 }))
     .filter((h) => h.score >= MIN_SCORE);
+}
+
+/** Hits without a merged procedure's twin: a merged entry and what replaced it are one answer, not two choices. */
+function withoutMergedTwins(hits: SearchHit[], index: ProcedureIndex): SearchHit[] {
+  const kept: SearchHit[] = [];
+  for (const h of hits) {
+    const p = index.get(h.id);
+    const twin = kept.some((k) => {
+      const q = index.get(k.id);
+      return (p?.status === 'merged' && p.replaced_by.includes(k.id)) || (q?.status === 'merged' && q.replaced_by.includes(h.id));
+    });
+    if (!twin) kept.push(h);
+  }
+  return kept;
 }
 
 /** Numbers when only the intent model saw danger (no phrase said which): all three, the hinted one first. */
@@ -197,7 +217,8 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
           strongProcedure: strong,
           anyProcedure: top !== undefined,
           procedureModelTop: top === undefined ? 0 : (predicted.find((x) => x.id === top.id)?.p ?? 0),
-          searchAgrees: found[0] === undefined ? undefined : found[0].id === top?.id,
+          searchAgrees: found[0] === undefined ? undefined : found.some((h) => h.id === top?.id),
+          words: tokenize(query.folded).length,
         },
         scores,
       );
@@ -239,7 +260,7 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
       const department = lexicon.departments.find((d) => d.matcher.test(f, raw));
       const named = department ? { code: department.code, name: department.name } : undefined;
       if (!top) return { ...sure, department: named };
-      const close = hits.filter((h) => h.score >= top.score * CLOSE_RATIO);
+      const close = withoutMergedTwins(hits.filter((h) => h.score >= top.score * CLOSE_RATIO), index);
       // No procedure fits: the words name one department's business, and no close hit is that department's (and none
       // was found by its name).
       if (named && !strong && !close.some((h) => { const d = index.get(h.id)?.department; return d === undefined || d === named.code; })) {

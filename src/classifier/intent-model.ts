@@ -56,6 +56,10 @@ export const MODEL_DIR = 'model';
 export const MODEL_FILE = 'intent.bin';
 export const MODEL_META = 'intent.json';
 export const PROCEDURE_MODEL_FILE = 'procedure.bin';
+/** The intent ensemble: one model per seed, in intent.bin, intent.2.bin, … */
+export const ENSEMBLE_SEEDS = [7, 11, 13];
+export const intentModelFiles = (contentDir: string): string[] =>
+  ENSEMBLE_SEEDS.map((_, i) => resolve(contentDir, MODEL_DIR, i === 0 ? MODEL_FILE : MODEL_FILE.replace('.bin', `.${i + 1}.bin`)));
 
 export const modelMetaSchema = z.strictObject({
   labels: z.array(z.enum(CORPUS_LABELS)),
@@ -63,19 +67,24 @@ export const modelMetaSchema = z.strictObject({
   /** The corpus files trained on, each with its SHA-256: a test fails when the corpus changed and the model did not. */
   trained_on: z.array(z.strictObject({ file: z.string(), sha256: z.string().length(64), lines: z.number().int() })),
   held_out: z.array(z.string()),
+  /** SHA-256 of the catalogue's names the procedure model learned (catalogueNames): aliases changed → retrain. */
+  catalogue_sha256: z.string().length(64),
 });
 export type ModelMeta = z.infer<typeof modelMetaSchema>;
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
-function fromTextModels(intents: TextModel, procedures: TextModel): IntentModel {
+function fromTextModels(intents: TextModel[], procedures: TextModel): IntentModel {
   return {
+    // The mean of an ensemble (same data, different seeds): one small model alone swings on short texts.
     scores(text) {
       const scores = Object.fromEntries(CORPUS_LABELS.map((l) => [l, 0])) as Record<CorpusLabel, number>;
       const folded = classifierText(text);
       if (folded.length === 0) return scores;
-      for (const { label, p } of intents.predict(folded, CORPUS_LABELS.length)) {
-        if (label in scores) scores[label as CorpusLabel] = p;
+      for (const model of intents) {
+        for (const { label, p } of model.predict(folded, CORPUS_LABELS.length)) {
+          if (label in scores) scores[label as CorpusLabel] += p / intents.length;
+        }
       }
       return scores;
     },
@@ -91,6 +100,30 @@ export function catalogueNames(procedures: Procedure[]): CatalogueEntry[] {
   return procedures
     .filter((p) => p.status === 'active')
     .map((p) => ({ id: p.id, names: [p.title, ...p.aliases, ...p.en_aliases, ...p.km_aliases, ...(p.en ? [p.en.title] : []), ...(p.km ? [p.km.title] : [])] }));
+}
+
+/** The fingerprint of the catalogue's names, as stored in intent.json. */
+export const catalogueFingerprint = (catalogue: CatalogueEntry[]): string => sha256(JSON.stringify(catalogue));
+
+/**
+ * The content:check rule for content/model/: the model must have been trained on the corpus and the catalogue as
+ * they are now (a changed alias or corpus line needs \`npm run train\`). `corpusRoot` is the repository root.
+ */
+export function checkModelFreshness(contentDir: string, corpusRoot: string, procedures: Procedure[]): { file: string; message: string }[] {
+  const metaFile = resolve(contentDir, MODEL_DIR, MODEL_META);
+  if (!existsSync(metaFile)) return [{ file: metaFile, message: 'missing: run `npm run train`' }];
+  const parsed = modelMetaSchema.safeParse(JSON.parse(readFileSync(metaFile, 'utf8')));
+  if (!parsed.success) return [{ file: metaFile, message: 'invalid: run `npm run train`' }];
+  const problems: { file: string; message: string }[] = [];
+  if (parsed.data.catalogue_sha256 !== catalogueFingerprint(catalogueNames(procedures))) {
+    problems.push({ file: metaFile, message: 'the procedure titles or aliases changed since the model was trained: run `npm run train`' });
+  }
+  for (const t of parsed.data.trained_on) {
+    const file = resolve(corpusRoot, t.file);
+    // A content folder used without the repository (CONTENT_DIR elsewhere) has no corpus to compare with.
+    if (existsSync(file) && sha256(readFileSync(file)) !== t.sha256) problems.push({ file: metaFile, message: `${t.file} changed since the model was trained: run \`npm run train\`` });
+  }
+  return problems;
 }
 
 /** A procedure's names (title and aliases in every language): training lines for the procedure model. */
@@ -113,9 +146,10 @@ export async function trainIntentModel(examples: { intent: string; procedure?: s
     ...examples.filter((e) => e.procedure !== undefined && known.has(e.procedure)).map((e) => ({ label: e.procedure!, text: classifierText(e.text) })),
     ...catalogue.flatMap((c) => c.names.map((n) => ({ label: c.id, text: classifierText(n) }))),
   ].filter((e) => e.text.length > 0);
-  const intents = await trainTextModel(lines, options);
+  const intents: TextModel[] = [];
+  for (const seed of ENSEMBLE_SEEDS) intents.push(await trainTextModel(lines, { ...options, seed }));
   const procedures = await trainTextModel(procedureLines, PROCEDURE_TRAIN_OPTIONS);
-  return { model: fromTextModels(intents, procedures), intentBytes: () => intents.bytes(), procedureBytes: () => procedures.bytes() };
+  return { model: fromTextModels(intents, procedures), intentBytes: () => intents.map((m) => m.bytes()), procedureBytes: () => procedures.bytes() };
 }
 
 // A model is read-only once loaded: one copy per file and process (tests start many bots in one process).
@@ -129,9 +163,11 @@ export function loadIntentModel(contentDir: string): Promise<IntentModel> {
   let model = loaded.get(key);
   if (!model) {
     model = (async () => {
-      for (const f of [file, procedureFile]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run train\` to build the intent model`);
+      for (const f of [...intentModelFiles(contentDir), procedureFile]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run train\` to build the intent model`);
       try {
-        return fromTextModels(await loadTextModel(readFileSync(file)), await loadTextModel(readFileSync(procedureFile)));
+        const intents: TextModel[] = [];
+        for (const f of intentModelFiles(contentDir)) intents.push(await loadTextModel(readFileSync(f)));
+        return fromTextModels(intents, await loadTextModel(readFileSync(procedureFile)));
       } catch (err) {
         throw new Error(`${file} could not be loaded (${(err as Error).message ?? err}): run \`npm run train\` to rebuild it`, { cause: err });
       }
