@@ -17,9 +17,9 @@ export const MAX_ANSWER_LENGTH = 600;
 const LINE_MAX = 60;
 /** A paper in the list is cut at its first ";" clause beyond this. */
 const ITEM_MAX = 110;
-/** The lead keeps at least this much room when the short lines are many (a note that answers the question, more). */
+/** The lead keeps at least this much room when the short lines are many (what was asked, more). */
 const LEAD_MIN = 220;
-const NOTE_LEAD_MIN = 420;
+const ASKED_LEAD_MIN = 420;
 /** A note after the lead is said only with at least this much of it. */
 const EXTRA_MIN = 60;
 const MAX_FEE_LINES = 3;
@@ -133,10 +133,22 @@ function leadParts(t: Translate, p: Procedure, v: ProcedureView, language: Langu
     }
     case 'fee': {
       if (!lead.items) return { first: asText(t('procedure.fee', { fees: feeSummary(t, p, today, language) })), high: noteAfter, low: [] };
-      const shown = lead.items.slice(0, MAX_FEE_LINES);
-      const more = feesOn(p, today).filter((f) => !lead.items!.includes(f)).filter((f) => !(lead.otherChannel && f.case === shown[0]!.case)).length;
-      const fees = shown.map((f: FeeItem) => feeLine(t, v, f)).join('; ') + feeHints(t, p, more, lead.otherChannel);
-      return { first: asText(t('procedure.fee', { fees })), high: noteAfter, low: [] };
+      const items = lead.items;
+      const now = feesOn(p, today);
+      // The case's amounts while they fit (the first always), then the hints, which count what was left out.
+      const render = (count: number) => {
+        const shown = items.slice(0, count);
+        const more = now.filter((f) => !shown.includes(f) && !(lead.otherChannel && f.case === items[0]!.case)).length;
+        return t('procedure.fee', { fees: shown.map((f: FeeItem) => feeLine(t, v, f)).join('; ') + feeHints(t, p, more, lead.otherChannel) });
+      };
+      const first: Part = (room) => {
+        for (let count = Math.min(items.length, MAX_FEE_LINES); count > 1; count--) {
+          const s = render(count);
+          if (s.length <= room) return s;
+        }
+        return shorten(render(1), room);
+      };
+      return { first, high: noteAfter, low: [] };
     }
     case 'time': {
       // The asked channel's own time when the content has one, else the procedure's.
@@ -223,10 +235,10 @@ export function formatAnswer(t: Translate, p: Procedure, today: string, language
   let budget = MAX_ANSWER_LENGTH - [...top, source].reduce((n, s) => n + s.length + 1, 0);
   const natural = first(Number.MAX_SAFE_INTEGER) ?? '';
   const linesLength = lines.reduce((n, s) => n + s.length + 1, 0);
-  // A note that answers the question keeps more of its room, and so does a summary with a later sentence on the
-  // question's words ("thường không cần mang giấy tờ"): the short lines give way to them.
-  const asked = plan.lead.kind === 'note' || (plan.lead.kind === 'summary' && sentences(v.summary).slice(1).some((s) => sharedWith(plan.focus)(s) > 0));
-  const leadMin = asked ? NOTE_LEAD_MIN : LEAD_MIN;
+  // What was asked keeps more of its room (the asked aspect, a note, a summary with a later sentence on the question's
+  // words such as "thường không cần mang giấy tờ"): the short lines give way to it.
+  const asked = plan.lead.kind !== 'summary' || sentences(v.summary).slice(1).some((s) => sharedWith(plan.focus)(s) > 0);
+  const leadMin = asked ? ASKED_LEAD_MIN : LEAD_MIN;
   const leadRoom = natural.length <= budget - linesLength ? natural.length : Math.max(budget - linesLength, Math.min(natural.length, leadMin));
   let lead = first(Math.min(leadRoom, budget)) ?? '';
   budget -= lead.length + 1;

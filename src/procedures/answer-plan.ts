@@ -8,11 +8,10 @@ import type { ChannelKind, FeeItem, Procedure } from './schema.ts';
 // asked aspect, else the note that answers the message's words, else the summary) and which short lines follow.
 // Pure: no i18n, no I/O; answer-format.ts renders the plan in the reader's language.
 
-/** What the message asked: its aspect (understand.ts), its words (folded, expanded, stopwords kept) and language. */
+/** What the message asked: its aspect (understand.ts) and its words (folded, expanded, stopwords kept). */
 export interface Question {
   aspect?: Aspect | undefined;
   words: readonly string[];
-  language?: 'vi' | 'en' | 'km';
 }
 
 /** A sentence of the content that can answer a sub-question. */
@@ -121,9 +120,11 @@ export function createAnswerPlanner(deps: { procedures: readonly Procedure[]; le
   const stop: ReadonlySet<string> = new Set([...deps.lexicon.stopwords.vi, ...deps.lexicon.stopwords.en]);
   const cache = new WeakMap<Procedure, Prepared>();
 
-  function candidateTexts(p: Procedure, english: boolean): { ref: NoteRef; text: string }[] {
+  // Each text with its English version where the content has one: a question in English (or taken for Vietnamese)
+  // matches either.
+  function candidateTexts(p: Procedure): { ref: NoteRef; text: string }[] {
     const out: { ref: NoteRef; text: string }[] = [];
-    const en = english ? p.en : undefined;
+    const en = p.en;
     p.notes.forEach((n, index) => out.push({ ref: { source: 'note', index }, text: `${n} ${en?.notes?.length === p.notes.length ? en.notes[index] : ''}` }));
     for (const c of p.channels) if (c.note) out.push({ ref: { source: 'channel', kind: c.kind }, text: `${c.note} ${en?.channel_notes?.[c.kind] ?? ''}` });
     p.fees.exemptions.forEach((e, index) => out.push({ ref: { source: 'exemption', index }, text: `${e} ${en?.exemptions?.[index] ?? ''}` }));
@@ -135,34 +136,34 @@ export function createAnswerPlanner(deps: { procedures: readonly Procedure[]; le
   const globalDf = new Map<string, number>();
   let globalCount = 0;
   for (const p of deps.procedures) {
-    for (const c of candidateTexts(p, false)) {
+    for (const c of candidateTexts(p)) {
       globalCount++;
       for (const u of unitsOf(fold(c.text), stop)) if (!isPair(u)) globalDf.set(u, (globalDf.get(u) ?? 0) + 1);
     }
   }
   const common = (u: string) => isPair(u) ? u.split(' ').every((w) => stop.has(w) || (globalDf.get(w) ?? 0) > globalCount * COMMON_SHARE) : (globalDf.get(u) ?? 0) > globalCount * COMMON_SHARE;
 
-  function prepared(p: Procedure, english: boolean): Prepared {
-    const cached = english ? undefined : cache.get(p);
+  function prepared(p: Procedure): Prepared {
+    const cached = cache.get(p);
     if (cached) return cached;
-    const candidates = candidateTexts(p, english).map((c) => ({ ref: c.ref, units: unitsOf(fold(c.text), stop) }));
+    const candidates = candidateTexts(p).map((c) => ({ ref: c.ref, units: unitsOf(fold(c.text), stop) }));
     // The summary counts among the texts that hold a word: what it already says is the topic, not a sub-question.
     // So do the names it is found by ("căn cước hết hạn").
-    const summary = unitsOf(fold(`${p.summary} ${english ? (p.summary_en ?? '') : ''}`), stop);
-    const names = unitsOf(fold([...p.aliases, ...(english ? p.en_aliases : [])].join(' | ')), stop);
+    const summary = unitsOf(fold(`${p.summary} ${p.summary_en ?? ''}`), stop);
+    const names = unitsOf(fold([...p.aliases, ...p.en_aliases].join(' | ')), stop);
     const df = new Map<string, number>();
     for (const c of [...candidates, { units: summary }]) for (const u of c.units) df.set(u, (df.get(u) ?? 0) + 1);
     // The names count half: people also name the procedure by the case they ask about ("căn cước gắn chip").
     for (const u of names) df.set(u, (df.get(u) ?? 0) + 0.5);
-    const titleText = `${p.title} ${english && p.en ? p.en.title : ''}`;
+    const titleText = `${p.title} ${p.en?.title ?? ''}`;
     const result = { candidates, summary, df, title: unitsOf(fold(titleText), stop) };
-    if (!english) cache.set(p, result);
+    cache.set(p, result);
     return result;
   }
 
   /** How much each note, channel note, exemption and the eligibility text share with the words. */
-  function scoreNotes(p: Procedure, words: readonly string[], english: boolean): { ref: NoteRef; score: number; units: number }[] {
-    const prep = prepared(p, english);
+  function scoreNotes(p: Procedure, words: readonly string[]): { ref: NoteRef; score: number; units: number }[] {
+    const prep = prepared(p);
     const asked = unitsOf(words, stop);
     return prep.candidates.map((c) => {
       let score = 0;
@@ -191,7 +192,7 @@ export function createAnswerPlanner(deps: { procedures: readonly Procedure[]; le
     if (cases.length === 0) return undefined;
     const asked = unitsOf(words, stop);
     const askedCues = cuesOf(text);
-    const title = prepared(p, false).title;
+    const title = prepared(p).title;
     const caseUnits = new Map(cases.map((c) => [c, unitsOf(fold(`${c} ${p.en?.fee_cases?.[c] ?? ''}`), stop)]));
     const df = new Map<string, number>();
     for (const us of caseUnits.values()) for (const u of us) df.set(u, (df.get(u) ?? 0) + 1);
@@ -219,16 +220,15 @@ export function createAnswerPlanner(deps: { procedures: readonly Procedure[]; le
   }
 
   return {
-    question: (query, aspect) => ({ aspect, words: tokenize(expandAbbreviations(query.folded, deps.lexicon)), language: query.language }),
+    question: (query, aspect) => ({ aspect, words: tokenize(expandAbbreviations(query.folded, deps.lexicon)) }),
     plan(p, today, question) {
       if (!question) return defaultPlan();
       const text = question.words.join(' ');
-      const english = question.language === 'en';
       const channel = CHANNEL_CUES.find(([, re]) => re.test(text))?.[0];
       const fee = feeCase(p, today, text, question.words, channel);
       // The question's form ("có bắt buộc… không") is no content: "không bắt buộc" in a note must not match it.
       const yesNo = text.search(YES_NO) >= 0;
-      const scores = scoreNotes(p, tokenize(text.replace(YES_NO, ' | ')), english);
+      const scores = scoreNotes(p, tokenize(text.replace(YES_NO, ' | ')));
       // Who may apply answers only a yes/no question ("… được không?"): its words describe everyone's situation.
       const note = bestNote(scores.filter((s) => s.ref.source !== 'eligibility'), NOTE_MIN_SCORE);
       // After the asked aspect, a note only on a stronger overlap, and never the eligibility text.
@@ -250,7 +250,7 @@ export function createAnswerPlanner(deps: { procedures: readonly Procedure[]; le
         feeItems: fee?.items,
         channel,
         lines: ALL_LINES.filter((l) => l !== own),
-        focus: [...unitsOf(question.words, stop)].filter((u) => !isPair(u) && !prepared(p, english).title.has(u)),
+        focus: [...unitsOf(question.words, stop)].filter((u) => !isPair(u) && !prepared(p).title.has(u)),
       };
     },
   };
