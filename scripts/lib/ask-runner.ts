@@ -28,6 +28,8 @@ export interface AskResult {
 /** The bot's conversation path on a temporary database, without Zalo or HTTP. */
 export interface AskRunner {
   ask(question: string, userId: string): Promise<AskResult>;
+  /** The same, with the messages as the bot built them (buttons included), for benchmarks. */
+  askMessages(question: string, userId: string): Promise<{ result: AskResult; messages: OutgoingMessage[] }>;
   conversation: Conversation;
   /** The runner's clock (the date answers are given as of). */
   now(): Date;
@@ -67,25 +69,28 @@ export async function createAskRunner(config: Config, clock: Clock = systemClock
     intentModel: model,
   });
   let seq = 0;
+  const run = (question: string, userId: string) => {
+    const now = clock.now();
+    // As the dispatcher does: the user is seen, and their stored language is used.
+    users.touch(userId, now.getTime());
+    const stored = users.get(userId)?.language;
+    const language = isLanguage(stored) ? stored : 'vi';
+    const routed = conversation.bot.route({
+      event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
+      userId,
+      text: question,
+      language,
+      t: i18n.forLanguage(language),
+      now,
+    });
+    const result: AskResult = { question, intent: routed.intent ?? 'unknown', route: routed.route ?? 'none', procedures: routed.procedures, reply: replyText(routed.replies) };
+    return { result, messages: routed.replies };
+  };
   return {
     conversation,
     now: () => clock.now(),
-    async ask(question, userId) {
-      const now = clock.now();
-      // As the dispatcher does: the user is seen, and their stored language is used.
-      users.touch(userId, now.getTime());
-      const stored = users.get(userId)?.language;
-      const language = isLanguage(stored) ? stored : 'vi';
-      const routed = conversation.bot.route({
-        event: { type: 'text', eventName: 'user_send_text', timestamp: String(now.getTime()), userId, msgId: `ask-${++seq}`, text: question },
-        userId,
-        text: question,
-        language,
-        t: i18n.forLanguage(language),
-        now,
-      });
-      return { question, intent: routed.intent ?? 'unknown', route: routed.route ?? 'none', procedures: routed.procedures, reply: replyText(routed.replies) };
-    },
+    ask: async (question, userId) => run(question, userId).result,
+    askMessages: async (question, userId) => run(question, userId),
     close() {
       db.close();
       rmSync(dir, { recursive: true, force: true });

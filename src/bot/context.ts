@@ -42,6 +42,11 @@ export interface HandlerOutcome {
   replies: OutgoingMessage[];
   intent?: string;
   procedures?: ProcedureRef[];
+  /**
+   * The satisfaction question may follow (src/bot/create-bot.ts): a detail was opened, or this is the second turn on
+   * the same procedure. Never under a first answer.
+   */
+  rateable?: boolean;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface Bot {
 /**
  * Prepares each event once (payload, understanding, flow, the question's language), runs the routing table
  * (src/bot/routes.ts), then adds what every conversational answer gets: the offer to keep a language the question was
- * asked in, the satisfaction question after a procedure answer, and the question log.
+ * asked in, the satisfaction question after a second turn on a procedure or an opened detail, and the question log.
  */
 export function createBot(deps: BotDeps): Bot {
   const routes = createRoutes(deps.handlers);
@@ -64,8 +64,9 @@ export function createBot(deps: BotDeps): Bot {
       if (route.name !== 'petition_flow' && reply.intent !== 'emergency' && deps.handlers.petitions.yieldsTo(ctx)) {
         reply.replies = [...reply.replies, deps.handlers.petitions.resumeOffer(ctx)];
       }
-      // Satisfaction index: after a procedure answer, at most once a day.
-      const answered = reply.intent === 'procedure' ? reply.procedures[0] : undefined;
+      // Satisfaction index, at most once a day: after a detail was opened or a second turn on the same procedure,
+      // never under the first answer.
+      const answered = reply.intent === 'procedure' && reply.rateable ? reply.procedures[0] : undefined;
       if (answered) {
         const prompt = deps.satisfaction.maybePrompt(ctx.userId, 'procedure', answered.id, ctx.now, ctx.t);
         if (prompt) reply.replies = [...reply.replies, prompt];

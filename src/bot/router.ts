@@ -6,6 +6,8 @@ export interface RoutedReply {
   replies: OutgoingMessage[];
   intent: string | undefined;
   procedures: ProcedureRef[];
+  /** The satisfaction question may follow (HandlerOutcome.rateable). */
+  rateable?: boolean;
 }
 
 /** Runs the first route that matches the context; returns the route too, so the bot can add the follow-ups. */
@@ -14,9 +16,9 @@ export function routeEvent(routes: readonly Route[], ctx: BotContext): { route: 
     if (!route.match(ctx)) continue;
     const out: OutgoingMessage[] | HandlerOutcome = route.handle(ctx);
     const reply: RoutedReply = Array.isArray(out)
-      ? { route: route.name, replies: out, intent: undefined, procedures: [] }
-      : { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [] };
+      ? { route: route.name, replies: out, intent: undefined, procedures: [], rateable: false }
+      : { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [], rateable: out.rateable ?? false };
     return { route, reply };
   }
-  return { route: undefined, reply: { route: undefined, replies: [], intent: undefined, procedures: [] } };
+  return { route: undefined, reply: { route: undefined, replies: [], intent: undefined, procedures: [], rateable: false } };
 }

@@ -4,6 +4,7 @@ import { createProcedureHandlers, type ProcedureHandlers } from '../bot/handlers
 import type { SessionStore } from '../bot/session.ts';
 import { createUnderstander, type Understander } from '../bot/understand.ts';
 import type { IntentModel } from '../classifier/intent-model.ts';
+import { createAnswerPlanner } from '../procedures/answer-plan.ts';
 import { loadProcedureFiles } from '../procedures/content-loader.ts';
 import { createProcedureIndex, type ProcedureIndex } from '../procedures/search.ts';
 import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
@@ -35,7 +36,8 @@ export function createProceduresFeature(deps: {
   // procedures stay searchable so that the bot can say what replaced them.
   const index = createProcedureIndex(procedures.filter((p) => p.status !== 'draft'), lexicon);
   const understander = createUnderstander(lexicon, index, deps.intentModel);
-  const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline });
+  const planner = createAnswerPlanner({ procedures: procedures.filter((p) => p.status === 'active'), lexicon });
+  const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline, planner });
   // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.
   return { name: 'procedures', index, understander, lexicon, handlers, erase: (userId) => deps.sessions.clear(userId) };
 }

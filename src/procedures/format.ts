@@ -2,68 +2,17 @@ import type { Language, Translate } from '../i18n/index.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../messages.ts';
 import { formatIsoDate } from '../time.ts';
 import { payloads } from '../bot/payloads.ts';
-import { feesOn, formatThousands, upcomingFees } from './fees.ts';
-import { localView, type ProcedureView } from './localize.ts';
-import type { FeeItem, Procedure } from './schema.ts';
+import { feesOn, upcomingFees } from './fees.ts';
+import { MAX_ANSWER_LENGTH } from './answer-format.ts';
+import { basisAside, feeLine, heading, procedureButtons, shortTitle } from './format-parts.ts';
+import { shorten } from './text-fit.ts';
+import { localView } from './localize.ts';
+import type { Procedure } from './schema.ts';
 
-export const MAX_ANSWER_LENGTH = 1000;
-const MAX_FEE_LINES = 3;
-const BUTTON_TITLE_MAX = 40;
-
-export const shortTitle = (s: string) => (s.length <= BUTTON_TITLE_MAX ? s : `${s.slice(0, BUTTON_TITLE_MAX - 1).trimEnd()}…`);
-
-function amountText(t: Translate, fee: FeeItem): string {
-  if (fee.amount === 0) return t('procedure.free');
-  // Foreigners' visa and residence fees are set in US dollars (Thông tư 28/2026/TT-BTC).
-  return fee.currency === 'USD' ? t('procedure.amountUsd', { amount: String(fee.amount) }) : t('procedure.amount', { amount: formatThousands(fee.amount) });
-}
-
-function feeLine(t: Translate, v: ProcedureView, fee: FeeItem): string {
-  // The case text names the channel when an amount is channel-specific ("Nộp trực tuyến").
-  let line = t('procedure.feeCase', { case: v.feeCase(fee), amount: amountText(t, fee) });
-  // A waiver for some people only (TT 117/2026) says who: never "free" as if for everyone.
-  const condition = v.feeCondition(fee);
-  if (condition) line = t('procedure.feeCondition', { text: line, condition });
-  return fee.valid_to ? t('procedure.feeUntil', { text: line, date: formatIsoDate(fee.valid_to) }) : line;
-}
-
-/** The fee in force today, in one line (the short answer). */
-export function feeSummary(t: Translate, p: Procedure, today: string, language: Language = 'vi'): string {
-  const v = localView(p, language);
-  const now = feesOn(p, today);
-  if (now.length === 0) return v.feeNote ?? t('procedure.feeUnknown');
-  const lines = now.slice(0, MAX_FEE_LINES).map((f) => feeLine(t, v, f));
-  if (now.length > MAX_FEE_LINES) lines.push(t('procedure.feeMore', { count: now.length - MAX_FEE_LINES }));
-  if (p.fees.exemptions.length > 0) lines.push(t('procedure.feeExemptHint'));
-  // The note says which amounts are not confirmed (e.g. motorbike fees since 2026): never quote a partial list silently.
-  if (p.fees.note) lines.push(t('procedure.feeNoteHint'));
-  return lines.join('; ');
-}
-
-/** The heading: the official Vietnamese title, with its translation when the reader reads another language. */
-function heading(v: ProcedureView): string {
-  const head = v.title.toUpperCase();
-  return v.localTitle ? `${head}\n(${v.localTitle})` : head;
-}
-
-/** The one-screen answer: what, where, today's fee, time, online, source. */
-export function formatAnswer(t: Translate, p: Procedure, today: string, language: Language = 'vi'): OutgoingMessage {
-  const v = localView(p, language);
-  const onlineLine = t(`procedure.online_${p.online_level}`);
-  const tail = [
-    `• ${t('procedure.where', { agency: v.agency })}`,
-    `• ${t('procedure.fee', { fees: feeSummary(t, p, today, language) })}`,
-    `• ${t('procedure.time', { time: v.processingTime })}`,
-    `• ${p.online_url && p.online_level !== 'khong' ? t('procedure.onlineLink', { line: onlineLine, url: p.online_url }) : onlineLine}`,
-    t('procedure.source', { name: p.source.name, date: formatIsoDate(p.verified_at) }),
-  ].join('\n');
-  const head = heading(v);
-  const note = v.translated ? undefined : t('procedure.translationMissing');
-  const room = MAX_ANSWER_LENGTH - head.length - tail.length - (note ? note.length + 1 : 0) - 4;
-  const summary = shorten(v.summary, Math.max(0, room));
-  const body = [head, note, summary, tail].filter(Boolean).join('\n');
-  return text(body.length <= MAX_ANSWER_LENGTH ? body : `${body.slice(0, MAX_ANSWER_LENGTH - 1)}…`, procedureButtons(t, p));
-}
+// The details behind the buttons of an answer (papers, fees and time, online, legal bases) and the status of a
+// procedure that was merged or abolished. The first reply itself is answer-format.ts.
+export { feeSummary, formatAnswer, MAX_ANSWER_LENGTH, type AnswerOptions } from './answer-format.ts';
+export { procedureButtons } from './format-parts.ts';
 
 /**
  * A procedure that no longer exists as such: what happened (merged into another, or abolished, and by which decision),
@@ -72,26 +21,14 @@ export function formatAnswer(t: Translate, p: Procedure, today: string, language
 export function formatStatus(t: Translate, p: Procedure, replacements: Procedure[], language: Language = 'vi'): OutgoingMessage {
   const v = localView(p, language);
   const names = replacements.map((r) => `«${localView(r, language).localTitle ?? r.title}»`).join(', ');
-  const basis = p.status_basis ? ` (${p.status_basis})` : '';
+  const basis = basisAside(p);
   const what =
     p.status === 'merged' ? t('procedure.statusMerged', { names, basis }) : names ? t('procedure.statusAbolishedReplaced', { names, basis }) : t('procedure.statusAbolished', { basis });
-  const lines = [heading(v), what, v.statusNote].filter(Boolean);
+  // One screen, like an answer: what to do now is shortened by whole sentences when long.
+  const head = `${heading(v)}\n${what}`;
+  const lines = [head, v.statusNote ? shorten(v.statusNote, MAX_ANSWER_LENGTH - head.length - 1) : undefined].filter(Boolean);
   const buttons: Button[] = [...replacements.slice(0, 3).map((r) => queryButton(shortTitle(r.title), payloads.procedure(r.id))), queryButton(t('procedure.buttons.other'), payloads.fields)];
   return text(lines.join('\n'), buttons);
-}
-
-/** Buttons under a procedure answer. */
-export function procedureButtons(t: Translate, p: Procedure): Button[] {
-  const online: Button =
-    p.online_url && p.online_level !== 'khong'
-      ? { kind: 'url', title: t('procedure.buttons.online'), url: p.online_url }
-      : queryButton(t('procedure.buttons.online'), payloads.online(p.id));
-  return [
-    queryButton(t('procedure.buttons.documents'), payloads.documents(p.id)),
-    queryButton(t('procedure.buttons.fees'), payloads.fees(p.id)),
-    online,
-    queryButton(t('procedure.buttons.other'), payloads.fields),
-  ];
 }
 
 /** Papers to prepare, forms and who may apply. */
@@ -149,11 +86,4 @@ export function formatLegal(t: Translate, p: Procedure, language: Language = 'vi
 /** The official code to show: the first one that is not superseded. */
 export function currentCode(p: Procedure): string | null {
   return (p.codes.find((c) => !c.superseded) ?? p.codes[0])?.code ?? null;
-}
-
-function shorten(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max);
-  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('.\n'));
-  return end > max * 0.4 ? cut.slice(0, end + 1) : `${cut.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
 }

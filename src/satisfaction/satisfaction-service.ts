@@ -6,7 +6,12 @@ import { localDate, startOfLocalDay } from '../time.ts';
 import { payloads } from '../bot/payloads.ts';
 
 export type RatingSubject = 'procedure' | 'petition';
-const SCORES = [5, 4, 3, 2, 1] as const;
+// Two quick buttons on the 1–5 scale the report keeps (older five-face questions in chat history still count):
+// 👍 is "hài lòng" (4), 👎 "chưa hài lòng" (2).
+const QUICK = [
+  { key: 'yes', score: 4 },
+  { key: 'no', score: 2 },
+] as const;
 
 /** Count, average and distribution of ratings in a period. */
 export interface SatisfactionSummary {
@@ -17,7 +22,7 @@ export interface SatisfactionSummary {
 }
 
 export interface SatisfactionService {
-  /** The rating question, unless this user was already asked today. */
+  /** The rating question (two quick buttons), unless this user was already asked today. */
   maybePrompt(userId: string, subject: RatingSubject, ref: string, now: Date, t: Translate): OutgoingMessage | undefined;
   /** Stores a tap on a rating button; a repeated or forged tap is ignored. */
   record(userId: string, payload: string, now: Date, language: string): 'saved' | 'ignored';
@@ -53,7 +58,7 @@ export function createSatisfactionService(deps: { db: Db; secret: string; timeZo
       const id = `${day}.${sign(userId, subject, ref, day)}`;
       return text(
         t('satisfaction.ask'),
-        SCORES.map((s) => queryButton(t(`satisfaction.score_${s}`), payloads.rating(`${subject}:${ref}:${id}:${s}`))),
+        QUICK.map((q) => queryButton(t(`satisfaction.${q.key}`), payloads.rating(`${subject}:${ref}:${id}:${q.score}`))),
       );
     },
     record(userId, payload, now, language) {

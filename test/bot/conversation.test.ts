@@ -59,8 +59,8 @@ describe('procedure conversation', () => {
   it('takes follow-ups about the procedure just discussed, until 30 minutes of silence', async () => {
     const clock = createFakeClock('2026-11-29T03:00:00Z');
     tb = await startTestBot({ clock, outboxPollMs: 20 });
-    await say('9002', 'đăng ký tạm trú', 2); // the answer and the satisfaction question
-    const [time] = await say('9002', 'mất bao lâu');
+    await say('9002', 'đăng ký tạm trú'); // the answer alone: no satisfaction question under a first answer
+    const [time] = await say('9002', 'mất bao lâu', 2); // the detail, then the satisfaction question (second turn)
     expect(time!.text).toMatch(/^Lệ phí & thời gian – Đăng ký tạm trú:/);
     expect(time!.text).toContain('Thời hạn giải quyết');
     const [papers] = await say('9002', 'cần giấy gì');

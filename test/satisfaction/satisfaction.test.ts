@@ -11,28 +11,55 @@ afterEach(async () => {
 });
 
 describe('satisfaction index', () => {
-  it('asks after a procedure answer at most once a day, stores the rating without the user, ignores repeats', async () => {
+  it('asks after the second turn on a procedure, not under the first answer, once a day, with two quick buttons', async () => {
     const clock = createFakeClock('2026-11-29T03:00:00Z');
     tb = await startTestBot({ clock, outboxPollMs: 10, env: { ADMIN_TOKEN } });
     const c = citizen(tb, '9101');
+    // The first answer comes alone: no rating buttons under it.
     const first = await c.say('đổi căn cước hết hạn');
-    const ask = last(first);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.text).toMatch(/^CẤP, CẤP ĐỔI, CẤP LẠI THẺ CĂN CƯỚC/);
+    // The second turn on the same procedure: its answer (the long fee detail comes in two Zalo messages), then the question.
+    const second = await c.say('mất bao lâu');
+    expect(second[0]!.text).toMatch(/^Lệ phí & thời gian – Cấp, cấp đổi, cấp lại thẻ căn cước:/);
+    const ask = last(second);
     expect(ask.text).toBe('Bạn có hài lòng với câu trả lời?');
-    expect(ask.buttons).toHaveLength(5);
-    // A second answer the same day comes without the question.
+    expect(ask.buttons.map((b) => b.title)).toEqual(['👍 Có', '👎 Chưa']);
+    // Not again the same day.
+    expect(await c.say('cần giấy gì')).toHaveLength(1);
     expect(last(await c.say('làm hộ chiếu')).text).toMatch(/^CẤP HỘ CHIẾU/);
-    expect(last(await c.tap(ask, '🙂 Hài lòng')).text).toMatch(/Cảm ơn bạn đã đánh giá/);
-    expect(await c.tap(ask, '😍 Rất hài lòng')).toEqual([]);
+    expect(last(await c.tap(ask, '👍 Có')).text).toMatch(/Cảm ơn bạn đã đánh giá/);
+    expect(await c.tap(ask, '👎 Chưa')).toEqual([]);
     // A forged payload is ignored too.
     expect(await c.say('#rate:procedure:cap-ho-chieu:2026-11-29.0000000000000000:1')).toEqual([]);
     const rows = tb.bot.db.prepare('SELECT * FROM satisfaction_ratings').all() as Record<string, unknown>[];
+    // 👍 counts as "hài lòng" (4) on the report's 1–5 scale.
     expect(rows).toEqual([expect.objectContaining({ score: 4, subject: 'procedure', procedure_id: 'cap-cap-doi-cap-lai-the-can-cuoc' })]);
     expect(JSON.stringify(rows)).not.toContain('9101');
+
+    // The next day: a first answer alone again; opening a detail behind its buttons brings the question.
     clock.advance(24 * 3600_000);
-    expect(last(await c.say('đăng ký tạm trú')).text).toBe('Bạn có hài lòng với câu trả lời?');
+    const answer = await c.say('đăng ký tạm trú');
+    expect(answer).toHaveLength(1);
+    const detail = await c.tap(answer[0], 'Lệ phí & thời gian');
+    expect(detail.map((r) => r.text)).toEqual([expect.stringMatching(/^Lệ phí & thời gian – Đăng ký tạm trú:/), 'Bạn có hài lòng với câu trả lời?']);
+    expect(last(await c.tap(last(detail), '👎 Chưa')).text).toMatch(/Cảm ơn bạn đã đánh giá/);
 
     const report = await (await fetch(`${tb.bot.url}/admin/api/reports/satisfaction?period=2026-Q4`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
-    expect(report).toMatchObject({ period: '2026-Q4', count: 1, average: 4, distribution: { '4': 1, '5': 0 }, bySubject: { procedure: 1, petition: 0 } });
+    expect(report).toMatchObject({ period: '2026-Q4', count: 2, average: 3, distribution: { '2': 1, '4': 1, '5': 0 }, bySubject: { procedure: 2, petition: 0 } });
+  });
+
+  it('still counts a tap on an older five-face question', async () => {
+    const clock = createFakeClock('2026-11-29T03:00:00Z');
+    tb = await startTestBot({ clock, outboxPollMs: 10, env: { ADMIN_TOKEN } });
+    const c = citizen(tb, '9103');
+    const [answer] = await c.say('đăng ký tạm trú');
+    const ask = last(await c.tap(answer, 'Hồ sơ cần chuẩn bị'));
+    // Buttons already in citizens' chat history carry any score 1–5 with the same signature.
+    const payload = String(ask.buttons[0]!.payload).replace(/:4$/, ':5');
+    expect(last(await c.say(payload)).text).toMatch(/Cảm ơn bạn đã đánh giá/);
+    const rows = tb.bot.db.prepare('SELECT score FROM satisfaction_ratings').all();
+    expect(rows).toEqual([{ score: 5 }]);
   });
 
   it('asks after a petition is answered', async () => {

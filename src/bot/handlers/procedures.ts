@@ -1,5 +1,7 @@
 import type { QuestionLog } from '../../analytics/question-log.ts';
 import { queryButton, text, type Button, type OutgoingMessage } from '../../messages.ts';
+import type { AnswerPlanner, Question } from '../../procedures/answer-plan.ts';
+import { basisAside } from '../../procedures/format-parts.ts';
 import { currentCode, formatAnswer, formatDocuments, formatFeesAndTime, formatLegal, formatOnline, formatStatus } from '../../procedures/format.ts';
 import type { Procedure } from '../../procedures/schema.ts';
 import type { ProcedureIndex, SearchHit } from '../../procedures/search.ts';
@@ -21,6 +23,8 @@ export interface ProcedureHandlerDeps {
   questions: QuestionLog;
   timeZone: string;
   hotline: string | undefined;
+  /** Chooses what a first reply leads with, from the message's words. */
+  planner: AnswerPlanner;
 }
 
 /** Intent names an outcome can carry (for the `ask` tool). */
@@ -69,28 +73,45 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
   /** "«Cấp đổi thẻ căn cước» is now part of this procedure (QĐ 5230…)", in front of the answer. */
   function withMergedNote(ctx: BotContext, reply: OutgoingMessage, from: Procedure | undefined): OutgoingMessage {
     if (!from || reply.kind !== 'text') return reply;
-    const note = ctx.t('procedure.mergedNote', { old: from.title, basis: from.status_basis ? ` (${from.status_basis})` : '' });
+    const note = ctx.t('procedure.mergedNote', { old: from.title, basis: basisAside(from) });
     return { ...reply, text: `${note}\n${reply.text}` };
   }
 
+  /** What the typed message asked (its aspect, or the one given), for the answer planner; none for a button tap. */
+  function question(ctx: BotContext, aspect: Aspect | undefined): Question | undefined {
+    const u = ctx.understanding;
+    return u ? deps.planner.question(u.query, aspect) : undefined;
+  }
+
+  /** The procedure the citizen was talking about (the last answer, within the follow-up window). */
+  const discussed = (ctx: BotContext) => deps.sessions.get(ctx.userId, ctx.now.getTime(), FOLLOW_UP_MS)?.procedureId;
+
   function answer(ctx: BotContext, asked: Procedure, score: number, aspect?: Aspect): Outcome {
     const { p, mergedFrom } = current(asked);
+    // A second turn on the same procedure may be followed by the satisfaction question; the first answer is not.
+    const again = discussed(ctx) === p.id;
     remember(ctx, { procedureId: p.id });
     if (p.status === 'abolished' || p.status === 'merged') {
       const replacements = p.replaced_by.map((id) => deps.index.get(id)).filter((r) => r !== undefined);
       return { replies: [formatStatus(ctx.t, p, replacements, ctx.language)], intent: 'procedure', procedures: [ref(p, score)] };
     }
-    const replies: OutgoingMessage[] = [withMergedNote(ctx, formatAnswer(ctx.t, p, today(ctx), ctx.language), mergedFrom)];
-    if (aspect === 'documents') replies.push(formatDocuments(ctx.t, p, ctx.language));
-    if (aspect === 'legal') replies.push(formatLegal(ctx.t, p, ctx.language));
-    return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, score) };
+    const plan = deps.planner.plan(p, today(ctx), question(ctx, aspect));
+    const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx), ctx.language, { plan, mergedFrom })];
+    // The first reply names the first legal basis; the whole list has no button, so it follows.
+    if (plan.lead.kind === 'legal' && p.legal_basis.length > 1) replies.push(formatLegal(ctx.t, p, ctx.language));
+    return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, score), rateable: again };
   }
 
+  /** The detail of one aspect: a button's, or a follow-up's ("mất bao lâu" about the procedure just discussed). */
   function aspectAnswer(ctx: BotContext, asked: Procedure, aspect: Aspect): Outcome {
     const { p, mergedFrom } = current(asked);
     if (p.status === 'abolished' || p.status === 'merged') return answer(ctx, p, 0);
     remember(ctx, { procedureId: p.id });
     const l = ctx.language;
+    if (aspect === 'where') {
+      const plan = deps.planner.plan(p, today(ctx), question(ctx, aspect) ?? { aspect, words: [] });
+      return { replies: [formatAnswer(ctx.t, p, today(ctx), l, { plan, mergedFrom })], intent: 'procedure', procedures: refs(p, mergedFrom, 0), rateable: true };
+    }
     const reply =
       aspect === 'documents'
         ? formatDocuments(ctx.t, p, l)
@@ -98,10 +119,9 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
           ? formatOnline(ctx.t, p, l)
           : aspect === 'legal'
             ? formatLegal(ctx.t, p, l)
-            : aspect === 'where'
-              ? formatAnswer(ctx.t, p, today(ctx), l)
-              : formatFeesAndTime(ctx.t, p, today(ctx), l);
-    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: refs(p, mergedFrom, 0) };
+            : formatFeesAndTime(ctx.t, p, today(ctx), l);
+    // A detail opened, or a second question on the same procedure: the satisfaction question may follow.
+    return { replies: [withMergedNote(ctx, reply, mergedFrom)], intent: 'procedure', procedures: refs(p, mergedFrom, 0), rateable: true };
   }
 
   function clarify(ctx: BotContext, hits: SearchHit[]): Outcome {
@@ -175,6 +195,11 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const current = state?.procedureId ? deps.index.get(state.procedureId) : undefined;
     const newTopic = u.intent === 'procedure' && u.hits[0]?.phrase !== undefined;
     if (current && u.aspect && !newTopic && u.query.tokens.length <= 4) return aspectAnswer(ctx, current, u.aspect);
+    // "còn người già không đi được thì sao" about the procedure just discussed: a note of it that answers the words.
+    if (current && !newTopic && (u.intent === 'unknown' || u.intent === 'clarify')) {
+      const plan = deps.planner.plan(current, today(ctx), question(ctx, undefined));
+      if (plan.lead.kind === 'note' && current.status === 'active') return answer(ctx, current, 0);
+    }
 
     if (u.intent === 'procedure') {
       const top = u.hits[0]!;

@@ -1,6 +1,6 @@
 import type { Translate } from '../../i18n/index.ts';
 import { queryButton, text, type Button } from '../../messages.ts';
-import { shortTitle } from '../../procedures/format.ts';
+import { shortTitle } from '../../procedures/format-parts.ts';
 import { payloads } from '../payloads.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
 
