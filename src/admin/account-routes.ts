@@ -95,7 +95,7 @@ export function createAccountRouter(deps: AccountRoutesDeps): Router {
     const body = validate(passwordBody, req.body ?? {});
     const id = accountId(req);
     const account = deps.staff.list().find((a) => a.id === id);
-    if (!account) throw new AppError(404, 'account_not_found', staffMessage('accountNotFound', { account: `số ${id}` }));
+    if (!account) throw new AppError(404, 'account_not_found', staffMessage('accountNotFound', { account: staffMessage('accountNumber', { id }) }));
     await deps.staff.setPassword(account.username, body.password, by(req));
     res.json({ ok: true });
   });

@@ -98,7 +98,7 @@ export function sameSecret(a: string, b: string): boolean {
 }
 
 const accountExists = (username: string) => new AppError(409, 'account_exists', staffMessage('accountExists', { username }), { fields: { username: staffMessage('accountExists', { username }) } });
-const accountNotFound = (account: string | number) => new AppError(404, 'account_not_found', staffMessage('accountNotFound', { account: typeof account === 'number' ? `số ${account}` : account }));
+const accountNotFound = (account: string | number) => new AppError(404, 'account_not_found', staffMessage('accountNotFound', { account: typeof account === 'number' ? staffMessage('accountNumber', { id: account }) : account }));
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The public shape of an account. */

@@ -23,6 +23,8 @@ export interface RuleSignals {
   procedureModelTop: number;
   /** The procedure ranked first is among the search's own hits; undefined when the search found nothing. */
   searchAgrees: boolean | undefined;
+  /** The message holds a petition tracking code. */
+  petitionCode: boolean;
   /** Content words in the message (a one-word "hmm" is no question the procedure model may answer alone). */
   words: number;
 }
@@ -113,7 +115,9 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   if (NON_PROCEDURE(top)) {
     const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : LABEL_NEEDED[evidence];
     const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
-    if (wins) return { decision: { kind: 'label', label: top }, preface, confidence: s[top] };
+    // Status questions carry a tracking code (found before this) or ask about one; "phản ánh" alone starts one.
+    const label = top === 'petition_status' && r.petition && !r.petitionCode ? 'petition' : top;
+    if (wins) return { decision: { kind: 'label', label }, preface, confidence: s[top] };
   }
   // A rule's phrase ("muốn phản ánh", "khiếu nại") with the intent model's agreement wins even over a named
   // procedure when the agreement is clear; with little agreement, only when the procedure evidence is not full.

@@ -65,7 +65,8 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'menu_button', match: tapped('menu'), handle: f.menu.menu, conversational: true },
     { name: 'unknown_button', match: (c) => c.payload !== undefined, handle: f.menu.unknownButton, conversational: true },
     // 3. danger now
-    { name: 'emergency', match: intent('emergency'), handle: f.safety.emergency, conversational: true },
+    // A petition's text that only the intent model reads as danger stays the petition's text, led by the numbers.
+    { name: 'emergency', match: (c) => intent('emergency')(c) && !(f.petitions.collecting(c) && c.understanding?.emergencyKinds.length === 0), handle: f.safety.emergency, conversational: true },
     // 4. breaks into a flow
     { name: 'erase', match: request('erase'), handle: f.privacy.erase, conversational: true },
     { name: 'language', match: request('language'), handle: f.language.menu, conversational: true },

@@ -219,20 +219,25 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
           procedureModelTop: top === undefined ? 0 : (predicted.find((x) => x.id === top.id)?.p ?? 0),
           searchAgrees: found[0] === undefined ? undefined : found.some((h) => h.id === top?.id),
           words: tokenize(query.folded).length,
+          petitionCode: code !== undefined,
         },
         scores,
       );
       const sure = { ...base, confidence, safetyPreface: preface ? (emergency.numbers.length > 0 ? emergency.numbers : guessEmergencyNumbers(query, lexicon)) : [] };
       if (decision.kind === 'emergency') {
         const numbers = emergency.numbers.length > 0 ? emergency.numbers : guessEmergencyNumbers(query, lexicon);
-        return { ...sure, intent: 'emergency', emergencyNumbers: numbers, emergencyKinds: emergency.kinds, safetyPreface: [] };
+        // Seen by the intent model alone (no phrase): if a flow takes the message after all, the numbers lead it.
+        return { ...sure, intent: 'emergency', emergencyNumbers: numbers, emergencyKinds: emergency.kinds, safetyPreface: emergency.kinds.length === 0 ? numbers : [] };
       }
       if (code) return { ...sure, intent: 'petition_status', petitionCode: code };
       if (decision.kind === 'label') {
         const label = decision.label;
         switch (label) {
-          case 'refuse':
-            return { ...sure, intent: 'refuse', hits: hits.slice(0, 1), refuseKind: lexicon.refuseKinds.find((k) => k.matcher.test(f, raw))?.kind };
+          case 'refuse': {
+            // The lawful way is the procedure the words name, except for someone else's data (there is none).
+            const refuseKind = lexicon.refuseKinds.find((k) => k.matcher.test(f, raw))?.kind;
+            return { ...sure, intent: 'refuse', hits: refuseKind === 'data' || !strong ? [] : hits.slice(0, 1), refuseKind };
+          }
           case 'crime_report':
           case 'complaint':
           case 'scam':

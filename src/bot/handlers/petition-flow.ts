@@ -249,6 +249,9 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
       return u.petitionCode !== undefined || YIELDING_INTENTS.has(u.intent) || u.request === 'contact';
     },
 
+    /** The intake is collecting the petition's text (where a message is content, whatever it talks about). */
+    collecting: (ctx: BotContext) => current(ctx)?.step === 'content',
+
     /** After an answer given in the middle of an intake: continue it, or cancel it. */
     resumeOffer(ctx: BotContext): OutgoingMessage {
       return text(ctx.t('petition.resumeOffer'), [queryButton(ctx.t('petition.buttons.resume'), CMD('resume')), cancelButton(ctx.t)]);

@@ -196,7 +196,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const newTopic = u.intent === 'procedure' && u.hits[0]?.phrase !== undefined;
     if (current && u.aspect && !newTopic && u.query.tokens.length <= 4) return aspectAnswer(ctx, current, u.aspect);
     // "còn người già không đi được thì sao" about the procedure just discussed: a note of it that answers the words.
-    if (current && !newTopic && (u.intent === 'unknown' || u.intent === 'clarify')) {
+    // Also when the understanding guessed another card without a name in the words: context beats a guess.
+    if (current && !newTopic && (u.intent === 'unknown' || u.intent === 'clarify' || u.intent === 'procedure')) {
       const plan = deps.planner.plan(current, today(ctx), question(ctx, undefined));
       if (plan.lead.kind === 'note' && current.status === 'active') return answer(ctx, current, 0);
     }
