@@ -107,14 +107,15 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   }
   const preface = phraseVetoed || modelVetoed || s.emergency >= t.emergencyPreface;
   // The intent model's other labels need more certainty the more the message looks like a procedure question;
-  // "vague" is an abstention and never overrides a procedure the bot found.
+  // "vague" is an abstention and never overrides a procedure the bot found; "another agency's business" without
+  // the phrase that says which agency needs the full certainty (gibberish is "not understood", not out of scope).
   // Another agency's business, named by a precise phrase, unless the model is sure of something else.
   if (r.outOfScope && !r.strongProcedure && !r.policeAnchor && s[top] < t.outOfScopeOverride) {
     return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
   }
   if (NON_PROCEDURE(top)) {
     const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : LABEL_NEEDED[evidence];
-    const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
+    const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && top !== 'out_of_scope' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
     // Status questions carry a tracking code (found before this) or ask about one; "phản ánh" alone starts one.
     const label = top === 'petition_status' && r.petition && !r.petitionCode ? 'petition' : top;
     if (wins) return { decision: { kind: 'label', label }, preface, confidence: s[top] };

@@ -56,11 +56,16 @@ export function normalizeText(input: string): string {
   return out.join(' ');
 }
 
+const KHMER_COENG_DA = '\u17D2\u178A';
+const KHMER_COENG_TA = '\u17D2\u178F';
+
 /** normalizeText in one pass over the whole string (what the word-by-word path must equal). */
 export function normalizeWhole(input: string): string {
   if (input.length === 0) return '';
   // NFD (inside foldMarks) accepts NFC and NFD input alike, so no NFC pass is needed first.
   let text = input.replace(ZERO_WIDTH, '').toLowerCase();
+  // Khmer writes the subscript of ដ and of ត alike (្ដ / ្ត), and people type either: one spelling for matching.
+  if (text.includes(KHMER_COENG_DA)) text = text.replaceAll(KHMER_COENG_DA, KHMER_COENG_TA);
   if (text.includes('<')) text = text.replace(HTML_TAG, ' ');
   const folded = foldMarks(toAsciiDigits(text));
   // Almost every message is ASCII (or Khmer) once folded: plain regexes are several times faster.

@@ -32,6 +32,13 @@ describe('normalizeText', () => {
     expect(normalizeText('pa ២០២៥ ០០០១២៣')).toBe('pa 2025 000123');
   });
 
+  it('spells the look-alike Khmer subscripts ្ដ and ្ត one way, so either typing matches', () => {
+    const withDa = 'ស្នាក់នៅបណ\u17D2\u178Aោះអាសន្ន';
+    const withTa = 'ស្នាក់នៅបណ\u17D2\u178Fោះអាសន្ន';
+    expect(normalizeText(withDa)).toBe(normalizeText(withTa));
+    expect(normalizeText(withDa)).toContain('\u17D2\u178F');
+  });
+
   it('folds marks without touching plain text', () => {
     expect(foldMarks('ưởng đường')).toBe('uong duong');
     expect(foldMarks('abc 123')).toBe('abc 123');
