@@ -36,6 +36,7 @@ const ROUTE_LABEL: Record<string, string> = {
   contact: 'contact',
   place: 'place',
   broadcast_choice: 'opt_out',
+  broadcast_help: 'opt_out',
 };
 export function observedLabel(r: AskResult): string {
   return ROUTE_LABEL[r.route] ?? r.intent;

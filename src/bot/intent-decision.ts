@@ -39,17 +39,16 @@ export type Decision =
 export const THRESHOLDS = {
   /** Classifier alone says emergency. */
   emergency: 0.5,
-  /**
-   * Below this the classifier vetoes an emergency phrase when it is sure of something else (a procedure question
-   * "giấy phép vận chuyển vật liệu nổ", a theft last week): the reply still leads with the numbers (the preface).
-   */
+  /** Below this the intent model vetoes an emergency phrase inside a named, certain procedure question. */
   emergencyVeto: 0.05,
-  /** How sure of the other label the classifier must be to veto an emergency phrase. */
-  vetoOther: 0.6,
   /** Between this and `emergency` (or a vetoed phrase): answer, but lead with the numbers ("if it is happening now"). */
   emergencyPreface: 0.15,
   /** The classifier's top non-procedure label wins at this probability… */
   label: 0.5,
+  /** …a label needs this certainty by procedure evidence (none, a name or a sure procedure model, both)… */
+  labelNeeded: [0.5, 0.7, 0.9] as [number, number, number],
+  /** …and a scam, a refusal, a crime tip or a complaint this (a procedure card is the worse answer to them). */
+  safetyLabelNeeded: [0.5, 0.6, 0.75] as [number, number, number],
   /** …or at this one when it is at least twice the procedure probability. */
   labelOverProcedure: 0.35,
   /** A rule's intent needs at least this much agreement from the classifier… */
@@ -66,7 +65,7 @@ export const THRESHOLDS = {
   procedureModelAlone: 0.8,
   /** Without a phrase hit, the least the procedure model must give the search's first hit for a card. */
   procedureAgree: 0.3,
-} as const;
+};
 
 export interface IntentDecision {
   decision: Decision;
@@ -75,6 +74,9 @@ export interface IntentDecision {
   /** How sure the decision is (0..1), for the unanswered-question log. */
   confidence: number;
 }
+
+/** Labels whose miss costs more than a needless warning. */
+const SAFETY_LABELS: ReadonlySet<CorpusLabel> = new Set<CorpusLabel>(['scam', 'refuse', 'crime_report', 'complaint']);
 
 const NON_PROCEDURE = (label: CorpusLabel): label is Exclude<CorpusLabel, 'procedure' | 'emergency'> => label !== 'procedure' && label !== 'emergency';
 
@@ -114,7 +116,7 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
     return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
   }
   if (NON_PROCEDURE(top)) {
-    const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : LABEL_NEEDED[evidence];
+    const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : (SAFETY_LABELS.has(top) ? t.safetyLabelNeeded : t.labelNeeded)[evidence];
     const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && top !== 'out_of_scope' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
     // Status questions carry a tracking code (found before this) or ask about one; "phản ánh" alone starts one.
     const label = top === 'petition_status' && r.petition && !r.petitionCode ? 'petition' : top;
@@ -141,5 +143,3 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
   return { decision: { kind: 'unsure' }, preface, confidence: s.procedure };
 }
 
-/** The intent model's certainty a non-procedure label needs, by procedure evidence (0, 1, 2). */
-const LABEL_NEEDED = [THRESHOLDS.label, 0.7, 0.9] as const;
