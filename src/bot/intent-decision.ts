@@ -55,6 +55,8 @@ export const THRESHOLDS = {
   ruleAgreement: 0.05,
   /** …and this much to win over a named procedure the procedure model is sure of. */
   ruleOverProcedure: 0.3,
+  /** Out of scope by the model alone (no phrase naming the agency) needs this much: gibberish is "not understood". */
+  outOfScopeAlone: 0.8,
   /** An out-of-scope phrase wins unless the intent model's first label is at least this sure. */
   outOfScopeOverride: 0.9,
   /** A procedure card needs a phrase hit, or the classifier's procedure probability at least this… */
@@ -116,7 +118,8 @@ export function decideIntent(r: RuleSignals, s: IntentScores, t = THRESHOLDS): I
     return { decision: { kind: 'label', label: 'out_of_scope' }, preface, confidence: s.out_of_scope };
   }
   if (NON_PROCEDURE(top)) {
-    const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : (SAFETY_LABELS.has(top) ? t.safetyLabelNeeded : t.labelNeeded)[evidence];
+    const byEvidence = (SAFETY_LABELS.has(top) ? t.safetyLabelNeeded : t.labelNeeded)[evidence];
+    const needed = top === 'vague' ? (evidence > 0 ? Infinity : t.label) : top === 'out_of_scope' ? Math.max(byEvidence, t.outOfScopeAlone) : byEvidence;
     const wins = s[top] >= needed || (evidence === 0 && top !== 'vague' && top !== 'out_of_scope' && s[top] >= t.labelOverProcedure && s[top] >= 2 * s.procedure);
     // Status questions carry a tracking code (found before this) or ask about one; "phản ánh" alone starts one.
     const label = top === 'petition_status' && r.petition && !r.petitionCode ? 'petition' : top;
