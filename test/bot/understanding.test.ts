@@ -53,6 +53,17 @@ describe('understanding, safety first', () => {
   });
 });
 
+describe('context', () => {
+  it('keeps the procedure of the conversation for a short follow-up that names no other', async () => {
+    const c = citizen(tb, '9409');
+    expect((await c.say('xin hỏi làm hộ chiếu cho con gái 8 tuổi'))[0]!.text).toMatch(/^CẤP HỘ CHIẾU/);
+    // "con" (a child) must not turn into a seal ("con dấu") or the under-14 ID card.
+    expect((await c.say('con bé có phải đi theo không'))[0]!.text).toMatch(/^CẤP HỘ CHIẾU/);
+    // A question that names another procedure moves on.
+    expect((await c.say('làm căn cước ở đâu'))[0]!.text).toMatch(/^CẤP, CẤP ĐỔI, CẤP LẠI THẺ CĂN CƯỚC/);
+  });
+});
+
 describe('an intake in progress', () => {
   it('lets a tracking code and a procedure question through at the consent step, then offers to go on', async () => {
     const c = citizen(tb, '9407');

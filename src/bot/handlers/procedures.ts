@@ -48,6 +48,9 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
 }
 
 /** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
+/** A follow-up this short (content words) that names no procedure is about the one just discussed. */
+const FOLLOW_UP_WORDS = 8;
+
 /** Below this understanding confidence an answer also goes to the unanswered-question log. */
 const LOW_CONFIDENCE = 0.5;
 
@@ -199,7 +202,9 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     // Also when the understanding guessed another card without a name in the words: context beats a guess.
     if (current && !newTopic && (u.intent === 'unknown' || u.intent === 'clarify' || u.intent === 'procedure')) {
       const plan = deps.planner.plan(current, today(ctx), question(ctx, undefined));
-      if (plan.lead.kind === 'note' && current.status === 'active') return answer(ctx, current, 0);
+      // A short follow-up that names no other procedure ("con bé có phải đi theo không") stays on this one.
+      const short = u.query.tokens.length <= FOLLOW_UP_WORDS && u.intent !== 'procedure';
+      if ((plan.lead.kind === 'note' || short) && current.status === 'active') return answer(ctx, current, 0, u.aspect);
     }
 
     if (u.intent === 'procedure') {
