@@ -3,18 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import express from 'express';
-import type { PetitionService } from './petitions/petition-service.ts';
 import { createAdminApi } from './admin/admin-api.ts';
-import { createStaffConsole, type StaffConsole } from './admin/create-staff-console.ts';
-import type { ScryptCost } from './admin/passwords.ts';
+import { createStaffConsole } from './admin/create-staff-console.ts';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { createCitizenLimiter } from './bot/citizen-limit.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
 import { loadIntentModel } from './classifier/intent-model.ts';
 import { createConversation } from './features/index.ts';
-import { BROADCAST_SEND_RETRY, createBroadcasts, type Broadcasts } from './broadcasts/create-broadcasts.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { BROADCAST_SEND_RETRY, createBroadcasts } from './broadcasts/create-broadcasts.ts';
+import { systemClock } from './clock.ts';
 import { assertLiveTokens, loadConfig, type Config } from './config.ts';
 import { openDatabase, SERVER_BUSY_TIMEOUT_MS, type Db } from './db/open.ts';
 import { createAdminHealthRouter, createHealthCheck, createHealthRouter, createWriteHealth } from './health.ts';
@@ -29,13 +27,13 @@ import { createOutboxWorker } from './queue/outbox-worker.ts';
 import { runMain } from './run-main.ts';
 import { createDemoCredentials } from './simulator/demo-credentials.ts';
 import { createSimulatorRouter } from './simulator/routes.ts';
-import { checkContentDir, listenError, loadingContent, openCheckedDatabase } from './startup-checks.ts';
+import { checkContentDir, listenError, loadingContent, loadingContentAsync, openCheckedDatabase } from './startup-checks.ts';
 import { createUserRepository } from './users/user-repository.ts';
-import { createZaloClient, type RetryPolicy, type ZaloClient } from './zalo/client.ts';
+import { createZaloClient } from './zalo/client.ts';
 import { startFakeZalo, type FakeZalo } from './zalo/fake-zalo.ts';
 import { createTokenRepository } from './zalo/token-repository.ts';
 import { createSendLog } from './zalo/send-outcome.ts';
-import { createTokenManager, type TokenManager } from './zalo/tokens.ts';
+import { createTokenManager } from './zalo/tokens.ts';
 import { createWebhookHandler, isWebhookRequest } from './zalo/webhook.ts';
 
 // Env tokens: their real expiry is unknown, so assume two hours left. The first refresh then comes early (about an
@@ -47,43 +45,8 @@ const INBOX_POLL_MS = 5_000;
 const INBOX_BODY_RETENTION_MS = 30 * 86_400_000;
 const SERVER_CLOSE_GRACE_MS = 2_000;
 
-/** A running bot: its address, its parts (for tests and scripts) and how to stop it. */
-export interface RunningBot {
-  url: string;
-  port: number;
-  config: Config;
-  /** The clock the bot runs on (tests date their webhook events with it: the webhook has a replay window). */
-  clock: Clock;
-  db: Db;
-  logger: Logger;
-  client: ZaloClient;
-  /** The token manager (tests inspect the refresh state through it). */
-  tokens: TokenManager;
-  fakeZalo: FakeZalo | undefined;
-  /** Staff accounts and the audit log (tests create accounts through it). */
-  staffConsole: StaffConsole;
-  /** Petition rules (tests and scripts seed and inspect through them). */
-  petitions: PetitionService;
-  /** Scheduled broadcasts (tests tick the scheduler and wait for it through this). */
-  broadcasts: Broadcasts;
-  /** Processes every pending inbox event now (tests). */
-  drainInbox(): Promise<number>;
-  close(): Promise<void>;
-}
-
-export interface StartOptions {
-  env?: NodeJS.ProcessEnv;
-  clock?: Clock;
-  logger?: Logger;
-  retry?: RetryPolicy;
-  outboxPollMs?: number;
-  /** Delay before a failed outbox row is retried (tests shorten it). */
-  outboxRetryMs?: number;
-  /** scrypt cost for staff passwords (tests lower it; production keeps the default of src/admin/passwords.ts). */
-  passwordCost?: ScryptCost;
-  /** Delay before an outbox row whose outcome is unknown is read back and resent once (tests shorten it). */
-  outboxUncertainMs?: number;
-}
+export type { RunningBot, StartOptions } from './running-bot.ts';
+import type { RunningBot, StartOptions } from './running-bot.ts';
 
 /** Composition root: config → db → services → http server → workers. */
 export async function startBot(options: StartOptions = {}): Promise<RunningBot> {
@@ -169,9 +132,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
 
   // The conversation features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy).
   // Content errors are the operator's to fix (CONTENT_DIR), said in one line.
-  const intentModel = await loadIntentModel(config.contentDir).catch((err: unknown) => loadingContent(config.contentDir, () => {
-    throw err;
-  }));
+  const intentModel = await loadingContentAsync(config.contentDir, () => loadIntentModel(config.contentDir));
   const conversation = loadingContent(config.contentDir, () => createConversation({
     db,
     contentDir: config.contentDir,

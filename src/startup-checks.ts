@@ -67,6 +67,15 @@ export function loadingContent<T>(dir: string, load: () => T): T {
   }
 }
 
+/** loadingContent for a load that is asynchronous (the intent model). */
+export async function loadingContentAsync<T>(dir: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw contentError(dir, err);
+  }
+}
+
 /** A content loading failure as one line naming CONTENT_DIR (the loaders list every problem on lines of their own). */
 function contentError(dir: string, err: unknown): ConfigError {
   // "Content errors (…):\n  file: problem\n  file: problem": the first problem, whose own text (a YAML error quotes

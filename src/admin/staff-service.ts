@@ -1,11 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { AuditActorKind, AuditLog } from './audit-log.ts';
+import type { AuditLog } from './audit-log.ts';
 import { accountKey, accountPrefix, createLoginThrottle, loginKeys, passwordChangeKeys } from './login-throttle.ts';
 import { AppError } from './app-error.ts';
 import { staffMessage } from './staff-messages.ts';
 import { hashPassword, HasherBusyError, passwordProblem, type PasswordHasher } from './passwords.ts';
-import { STAFF_ROLES, type AccountChange, type SessionWithAccount, type StaffAccountRow, type StaffRepository, type StaffRole } from './staff-repository.ts';
+import { STAFF_ROLES, type StaffAccountRow, type StaffRepository } from './staff-repository.ts';
 
 // Staff accounts and logins: the rules shared by the console API and the staff:* CLIs. Every change and every
 // login attempt is written to the audit log here, so no caller can forget it.
@@ -16,65 +16,8 @@ const MAX_OWN_ZALO_IDS = 5;
 const FORGET_FAILURES_AFTER_MS = 24 * 3600_000;
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
-/** Who does something, for the audit log. */
-export interface AuditActor {
-  name: string;
-  kind: AuditActorKind;
-  role?: string | undefined;
-  ip?: string | undefined;
-}
-
-/** An account as shown to admins (never the hash). */
-export interface StaffAccountView {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: StaffRole;
-  zaloUserId: string | null;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-  passwordChangedAt: string;
-  /** Until when some address (or every address) is locked out of the account after failed logins. */
-  lockedUntil: string | null;
-}
-
-export type LoginResult =
-  | { ok: true; token: string; session: SessionWithAccount }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; lockedUntil: number }
-  /** Too many logins of this address are being checked right now: refused before any hashing. */
-  | { ok: false; reason: 'throttled' }
-  /** The password hashing queue is full (a flood): refused before any hashing. */
-  | { ok: false; reason: 'busy' };
-
-export interface NewAccount {
-  username: string;
-  role: StaffRole;
-  password: string;
-  displayName?: string | undefined;
-  zaloUserId?: string | undefined;
-}
-
-export interface StaffService {
-  create(input: NewAccount, by: AuditActor): Promise<StaffAccountView>;
-  setPassword(username: string, password: string, by: AuditActor): Promise<void>;
-  update(id: number, change: AccountChange, by: AuditActor): StaffAccountView;
-  list(): StaffAccountView[];
-  login(username: string, password: string, meta: { ip?: string | undefined }): Promise<LoginResult>;
-  /** The session behind a cookie value, if live (and notes the activity at most once a minute). */
-  authenticate(token: string): SessionWithAccount | undefined;
-  logout(token: string, by: AuditActor): void;
-  changeOwnPassword(accountId: number, current: string, next: string, by: AuditActor): Promise<void>;
-  /** Lifts every login lock of an account (all addresses); audited. */
-  unlock(id: number, by: AuditActor): StaffAccountView;
-  /** The Zalo user ids an account registered as its own (post previews may go only there). */
-  ownZaloIds(accountId: number): string[];
-  addOwnZaloId(accountId: number, zaloUserId: string, by: AuditActor): string[];
-  removeOwnZaloId(accountId: number, zaloUserId: string, by: AuditActor): string[];
-  /** Whether some enabled staff account registered this Zalo user id (the bearer's preview targets). */
-  isStaffZaloId(zaloUserId: string): boolean;
-}
+export type { AuditActor, StaffAccountView, LoginResult, NewAccount, StaffService } from './staff-types.ts';
+import type { AuditActor, StaffAccountView, StaffService } from './staff-types.ts';
 
 export interface StaffServiceDeps {
   repo: StaffRepository;

@@ -25,13 +25,11 @@ import {
   type PetitionDraft,
   type Step,
 } from './petition-draft.ts';
+import { createPetitionBreakIn } from './petition-break-in.ts';
 import { createPetitionPrompts } from './petition-prompts.ts';
 
 const CMD = payloads.petition;
 
-/** Steps that wait for one of a few answers, where another matter may break in. */
-const YIELDING_STEPS: ReadonlySet<Step> = new Set<Step>(['consent', 'kind', 'topic', 'confirm']);
-const YIELDING_INTENTS: ReadonlySet<string> = new Set(['petition_status', 'procedure', 'clarify', 'scam', 'refuse', 'crime_report', 'complaint', 'out_of_scope']);
 
 export interface PetitionFlowDeps {
   flows: FlowStore;
@@ -233,29 +231,7 @@ export function createPetitionFlow(deps: PetitionFlowDeps) {
     /** True when the user is in the middle of a petition intake. */
     active: (ctx: BotContext) => current(ctx) !== undefined,
 
-    /**
-     * At a step that waits for a choice (consent, kind, topic, confirm), a typed message that is no answer to it but
-     * clearly another matter (a tracking code, a procedure question, a scam, a crime, a complaint…) goes through to
-     * its own answer; the intake waits, and `resumeOffer` follows that answer.
-     */
-    yieldsTo(ctx: BotContext): boolean {
-      const d = current(ctx);
-      const u = ctx.understanding;
-      if (!d || !u || ctx.payload || !YIELDING_STEPS.has(d.step)) return false;
-      const folded = normalizeText(cut(ctx.text.trim(), MAX_FOLDED_CHARS));
-      if (deps.words.yes.has(folded) || deps.words.no.has(folded) || deps.words.cancel.has(folded)) return false;
-      if (d.step === 'kind' && (folded.startsWith('phan anh') || folded.startsWith('kien nghi'))) return false;
-      if (d.step === 'confirm' && (folded === 'gui' || folded === 'gui di' || folded === 'sua')) return false;
-      return u.petitionCode !== undefined || YIELDING_INTENTS.has(u.intent) || u.request === 'contact';
-    },
-
-    /** The intake is collecting the petition's text (where a message is content, whatever it talks about). */
-    collecting: (ctx: BotContext) => current(ctx)?.step === 'content',
-
-    /** After an answer given in the middle of an intake: continue it, or cancel it. */
-    resumeOffer(ctx: BotContext): OutgoingMessage {
-      return text(ctx.t('petition.resumeOffer'), [queryButton(ctx.t('petition.buttons.resume'), CMD('resume')), cancelButton(ctx.t)]);
-    },
+    ...createPetitionBreakIn({ words: deps.words, current, resumeButton: (t) => queryButton(t('petition.buttons.resume'), CMD('resume')), cancelButton }),
 
     start,
 
