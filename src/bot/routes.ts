@@ -25,6 +25,9 @@ export interface ChatHandlers {
   privacy: PrivacyHandlers;
 }
 
+/** Below this confidence a label gives way to the procedure just discussed. */
+const FOLLOW_UP_OVERRIDE = 0.7;
+
 // Matchers: pure functions of the prepared context.
 const event = (type: BotContext['event']['type']) => (c: BotContext) => c.event.type === type;
 const typed = (c: BotContext) => c.event.type === 'text' && c.text.trim().length > 0;
@@ -47,6 +50,10 @@ const request = (name: CitizenRequest) => (c: BotContext) => c.understanding?.re
  */
 export function createRoutes(f: ChatHandlers): Route[] {
   const inFlow = (c: BotContext) => f.petitions.active(c);
+  // Right after a procedure answer, a follow-up the intent model only half reads as a refusal, a complaint or a
+  // petition ("còn người già yếu không tự đi được thì sao") is about that procedure. Scams, crimes and danger are not
+  // second-guessed.
+  const weakInFollowUp = (c: BotContext) => f.procedures.inFollowUp(c) && (c.understanding?.confidence ?? 1) < FOLLOW_UP_OVERRIDE;
   return [
     // 1. lifecycle
     { name: 'follow', match: event('follow'), handle: f.menu.follow },
@@ -75,12 +82,12 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'petition_flow', match: (c) => typed(c) && inFlow(c) && !f.petitions.yieldsTo(c), handle: f.petitions.handle, conversational: true },
     { name: 'petition_media', match: (c) => (c.event.type === 'image' || c.event.type === 'submit_info') && inFlow(c), handle: f.petitions.handle },
     // 6. intents
-    { name: 'petition', match: intent('petition'), handle: f.petitions.start, conversational: true },
+    { name: 'petition', match: (c) => intent('petition')(c) && !weakInFollowUp(c), handle: f.petitions.start, conversational: true },
     { name: 'petition_status', match: intent('petition_status'), handle: (c) => f.petitions.status(c, c.understanding?.petitionCode), conversational: true },
     { name: 'crime_report', match: intent('crime_report'), handle: f.safety.crimeReport, conversational: true },
-    { name: 'complaint', match: intent('complaint'), handle: f.safety.complaint, conversational: true },
+    { name: 'complaint', match: (c) => intent('complaint')(c) && !weakInFollowUp(c), handle: f.safety.complaint, conversational: true },
     { name: 'scam', match: intent('scam'), handle: f.safety.scam, conversational: true },
-    { name: 'refuse', match: intent('refuse'), handle: f.safety.refuse, conversational: true },
+    { name: 'refuse', match: (c) => intent('refuse')(c) && !weakInFollowUp(c), handle: f.safety.refuse, conversational: true },
     { name: 'broadcast_help', match: request('opt_out'), handle: f.optOut.explain, conversational: true },
     { name: 'greeting', match: intent('greeting'), handle: f.menu.greeting, conversational: true },
     { name: 'contact', match: request('contact'), handle: f.menu.contact, conversational: true },

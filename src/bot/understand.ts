@@ -194,9 +194,12 @@ export function createUnderstander(lexicon: Lexicon, index: ProcedureIndex, mode
         ...query,
         tokens: query.language === 'en' ? query.tokens : searchWords(searchText, lexicon, lexicon.stopwords.vi),
       };
-      const found = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE);
+      // "mất bao lâu" alone asks about the procedure being discussed: with the aspect's words gone, one word left
+      // ("mất" is also "lost") names no procedure unless it is a name.
+      const bareAspect = base.aspect !== undefined && searchQuery.tokens.length <= 1;
+      const found = index.search(searchQuery, 6).filter((h) => h.score >= MIN_SCORE && !(bareAspect && h.phrase === undefined));
       const predicted = model.procedures(text, 5);
-      const hits = rankProcedures(found, predicted, index);
+      const hits = bareAspect && found.length === 0 ? [] : rankProcedures(found, predicted, index);
       const top = hits[0];
       const strong = top !== undefined && top.phrase !== undefined;
       const leftover = (m: { strip(s: string): string }) =>

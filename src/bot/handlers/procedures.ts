@@ -200,7 +200,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     if (current && u.aspect && !newTopic && u.query.tokens.length <= 4) return aspectAnswer(ctx, current, u.aspect);
     // "còn người già không đi được thì sao" about the procedure just discussed: a note of it that answers the words.
     // Also when the understanding guessed another card without a name in the words: context beats a guess.
-    if (current && !newTopic && (u.intent === 'unknown' || u.intent === 'clarify' || u.intent === 'procedure')) {
+    // (Any intent that reaches this handler: the routes send a half-sure refusal or complaint here in a follow-up.)
+    if (current && !newTopic) {
       const plan = deps.planner.plan(current, today(ctx), question(ctx, undefined));
       // A short follow-up that names no other procedure ("con bé có phải đi theo không") stays on this one.
       const short = u.query.tokens.length <= FOLLOW_UP_WORDS && u.intent !== 'procedure';
@@ -243,6 +244,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     message,
     /** The list of fields, first page (the main menu shows it). */
     fieldsMenu: (ctx: BotContext) => fieldsMenu(ctx),
+    /** A procedure was discussed in the last 30 minutes (a follow-up may be about it). */
+    inFollowUp: (ctx: BotContext) => discussed(ctx) !== undefined,
   };
 }
 
