@@ -1,6 +1,6 @@
 import type { Db } from '../../src/db/open.ts';
 import type { RunningBot } from '../../src/main.ts';
-import { createAuditLog } from '../../src/admin/audit-log.ts';
+import { createAuditLog, type AuditRow } from '../../src/admin/audit-log.ts';
 import { createStaffRepository } from '../../src/admin/staff-repository.ts';
 import { createQuestionLog } from '../../src/analytics/question-log.ts';
 import { createFlowStore } from '../../src/bot/flow-store.ts';
@@ -49,4 +49,11 @@ export function repos(source: RunningBot | Db) {
     get flows() { return flows(); },
     get followers() { return followers(); },
   };
+}
+
+/** The whole audit log through its own reader, oldest line first. */
+export function allAuditRows(source: RunningBot | Db): AuditRow[] {
+  const { audit } = repos(source);
+  const { total } = audit.list({}, 0, 0);
+  return audit.list({}, total, 0).rows.reverse();
 }
