@@ -118,3 +118,10 @@ export function piiExports(source: DbSource): StoredPiiExport[] {
 export function satisfactionRatings(source: DbSource): Record<string, unknown>[] {
   return dbOf(source).prepare('SELECT * FROM satisfaction_ratings ORDER BY rowid').all() as Record<string, unknown>[];
 }
+
+// --- conversations -----------------------------------------------------------------------------------------------
+
+/** Conversation flows (petition drafts, quizzes…) in progress, for every user. */
+export function countFlows(source: DbSource): number {
+  return dbOf(source).prepare('SELECT count(*) FROM conversation_flows').pluck().get() as number;
+}
