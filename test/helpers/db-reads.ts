@@ -26,6 +26,11 @@ export function inboxRows(source: DbSource): StoredInboxRow[] {
   return dbOf(source).prepare('SELECT * FROM inbox ORDER BY id').all() as StoredInboxRow[];
 }
 
+/** Every stored event key, oldest first. */
+export function inboxKeys(source: DbSource): string[] {
+  return dbOf(source).prepare('SELECT event_key FROM inbox ORDER BY id').pluck().all() as string[];
+}
+
 /** Inbox rows in a status. */
 export function countInbox(source: DbSource, status: InboxRow['status']): number {
   return dbOf(source).prepare('SELECT count(*) FROM inbox WHERE status = ?').pluck().get(status) as number;
