@@ -79,11 +79,6 @@ export function userIds(source: DbSource): string[] {
   return dbOf(source).prepare('SELECT user_id FROM users ORDER BY user_id').pluck().all() as string[];
 }
 
-/** Users who follow the OA. */
-export function countFollowers(source: DbSource): number {
-  return dbOf(source).prepare('SELECT count(*) FROM users WHERE is_follower = 1').pluck().get() as number;
-}
-
 // --- broadcasts --------------------------------------------------------------------------------------------------
 
 export interface StoredDelivery {

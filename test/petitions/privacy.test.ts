@@ -107,6 +107,7 @@ describe('personal data inside free text', () => {
     tb = await startConsoleBot();
     const c = citizen(tb, 'u3');
     await c.say('qwxz blorf 0987.654.321 binh.tran@gmail.com 079123456789');
+    // Raw SQL on purpose: every stored line, not the top lines the log's own reader shows.
     const stored = (tb.bot.db.prepare('SELECT normalized FROM unanswered_questions').pluck().all() as string[]).join('\n');
     expect(stored).toContain('qwxz blorf');
     for (const x of ['0987', '654', '321', '079123456789', 'binh', 'gmail']) expect(stored, x).not.toContain(x);
