@@ -5,6 +5,8 @@ import { startFakeZalo, type FakeZalo } from '../src/zalo/fake-zalo.ts';
 import { CREDS, liveEnv, makeTempDir, postWebhook, removeTempDir, startTestBot, waitFor, type TestBot } from './helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from './helpers/child.ts';
 import { eventWith, uniqueMsgId } from './helpers/fixtures.ts';
+import { countOutbox, countOutboxNotSent, inboxRows } from './helpers/db-reads.ts';
+import { repos } from './helpers/repos.ts';
 
 // Crashes are real: the bot runs as a child process and is killed with SIGKILL.
 
@@ -60,12 +62,12 @@ describe('crash after the 200', () => {
     await second.url;
     const db = new Database(dbPath, { readonly: true });
     try {
-      const unsent = () => db.prepare("SELECT count(*) FROM outbox WHERE status != 'sent'").pluck().get() as number;
+      const unsent = () => countOutboxNotSent(db);
       await waitFor('every reply to be sent after restart', () => repliesTo(healthy, userId).length > 0 && unsent() === 0, 20_000);
-      const rows = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+      const rows = countOutbox(db);
       expect(rows).toBeGreaterThan(0);
       expect(repliesTo(healthy, userId).length).toBeGreaterThanOrEqual(rows);
-      expect(db.prepare('SELECT status FROM inbox').pluck().all()).toEqual(['done']);
+      expect(inboxRows(db).map((r) => r.status)).toEqual(['done']);
     } finally {
       db.close();
     }
@@ -81,17 +83,12 @@ describe('crash after the 200', () => {
     const userId = '7100000000000000002';
     const payload = JSON.stringify(eventWith('user_send_text', { userId, msgId: 'pending-after-crash-1' }));
     const db = new Database(join(dir, 'bot.db'));
-    db.prepare(`INSERT INTO inbox (event_key, event_name, user_id, payload, received_at) VALUES (?, 'user_send_text', ?, ?, ?)`).run(
-      'msg:user_send_text:pending-after-crash-1',
-      userId,
-      payload,
-      Date.now(),
-    );
+    repos(db).inbox.insert({ eventKey: 'msg:user_send_text:pending-after-crash-1', eventName: 'user_send_text', userId, payload, receivedAt: Date.now() });
     db.close();
 
     inProcess = await startTestBot({ dir });
     const fakeZalo = inProcess.fake!;
     await waitFor('the reply to the pending event', () => repliesTo(fakeZalo, userId).length > 0);
-    expect(inProcess.bot.db.prepare('SELECT status FROM inbox').pluck().all()).toEqual(['done']);
+    expect(inboxRows(inProcess.bot).map((r) => r.status)).toEqual(['done']);
   });
 });

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../src/clock.ts';
 import { outboxSettled, startTestBot, waitFor, type TestBot } from './helpers/bot.ts';
 import { eventWith, uniqueMsgId } from './helpers/fixtures.ts';
+import { countOutbox } from './helpers/db-reads.ts';
+import { repos } from './helpers/repos.ts';
 
 let t: TestBot | undefined;
 afterEach(async () => {
@@ -57,7 +59,8 @@ describe('GET /healthz (public: status and reasons only)', () => {
   it('is degraded when the oldest pending outbox message is older than 5 minutes', async () => {
     const clock = createFakeClock('2026-11-29T02:00:00Z');
     t = await startTestBot({ clock });
-    // A reply waiting for a retry since 6 minutes ago (written directly: it is not due yet, nothing sends it).
+    // A reply waiting for a retry since 6 minutes ago (written directly: it is not due yet, nothing sends it; the
+    // repository's enqueue makes a row due at its creation, so it cannot make this one).
     t.bot.db
       .prepare(`INSERT INTO outbox (dedupe_key, user_id, payload, purpose, next_attempt_at, created_at) VALUES ('late-1', '7000000000000000041', '{"kind":"text","text":"x"}', 'reply', ?, ?)`)
       .run(clock.now().getTime() + 3_600_000, clock.now().getTime() - 6 * 60_000);
@@ -114,7 +117,7 @@ describe('GET /admin/api/health (staff only: the details)', () => {
     await t.post(eventWith('user_send_text', { msgId: uniqueMsgId(), userId: '7000000000000000009' }));
     await t.bot.drainInbox();
     await outboxSettled(t.bot);
-    const replies = t.bot.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    const replies = countOutbox(t.bot);
     const { status, body } = await adminHealth(t.bot.url);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -134,9 +137,10 @@ describe('GET /admin/api/health (staff only: the details)', () => {
   it('shows how long the oldest unanswered event has waited', async () => {
     const clock = createFakeClock('2026-11-29T02:00:00Z');
     t = await startTestBot({ clock, env: { ADMIN_TOKEN } });
-    const insert = t.bot.db.prepare(`INSERT INTO inbox (event_key, event_name, user_id, payload, received_at) VALUES (?, 'user_send_text', '7000000000000000010', '{}', ?)`);
-    insert.run('backlog-1', clock.now().getTime() - 95_000);
-    insert.run('backlog-2', clock.now().getTime() - 10_000);
+    const insert = (eventKey: string, receivedAt: number) =>
+      repos(t!.bot).inbox.insert({ eventKey, eventName: 'user_send_text', userId: '7000000000000000010', payload: '{}', receivedAt });
+    insert('backlog-1', clock.now().getTime() - 95_000);
+    insert('backlog-2', clock.now().getTime() - 10_000);
     expect((await adminHealth(t.bot.url)).body.inbox).toEqual({ pending: 2, oldestPendingSeconds: 95 });
   });
 });

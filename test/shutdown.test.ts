@@ -5,6 +5,7 @@ import { startFakeZalo, type FakeZalo } from '../src/zalo/fake-zalo.ts';
 import { CREDS, liveEnv, makeTempDir, postWebhook, removeTempDir, waitFor } from './helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from './helpers/child.ts';
 import { eventWith, uniqueMsgId } from './helpers/fixtures.ts';
+import { outboxRows } from './helpers/db-reads.ts';
 
 let dir: string;
 let child: BotProcess | undefined;
@@ -37,7 +38,7 @@ describe('SIGTERM', () => {
     // The send that was in flight completed and was recorded; the database was closed cleanly (no WAL left).
     const db = new Database(dbPath, { readonly: true });
     try {
-      const statuses = db.prepare('SELECT status FROM outbox ORDER BY id').pluck().all();
+      const statuses = outboxRows(db).map((r) => r.status);
       expect(statuses[0]).toBe('sent');
     } finally {
       db.close();

@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/main.ts';
 import { makeTempDir, removeTempDir, silentLogger } from './helpers/bot.ts';
+import { inboxRows } from './helpers/db-reads.ts';
 
 // What the README promises a newcomer: `npm start` with no configuration (demo mode), open /simulator in a browser
 // and chat. The page signs its events in the browser and the bot answers through the in-process fake of Zalo.
@@ -79,7 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('demo simulator in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/emergency.png`, fullPage: true });
 
     // Every message the page showed went through the signed webhook: stored and handled once each.
-    const rows = bot.db.prepare(`SELECT event_name, status FROM inbox ORDER BY id`).all() as { event_name: string; status: string }[];
+    const rows = inboxRows(bot);
     expect(rows.map((r) => r.event_name)).toEqual(['follow', 'user_send_text', 'user_send_text', 'user_send_text']);
     expect(rows.every((r) => r.status === 'done')).toBe(true);
     expect(errors).toEqual([]);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.ts';
 import { makeTempDir, removeTempDir } from './helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from './helpers/child.ts';
+import { repos } from './helpers/repos.ts';
 
 // Issue 12 (low): start-up problems gave raw stack traces, and a partly corrupt database crashed the bot after its
 // port was open. Each problem must stop the real process before it listens: one line naming the setting, exit 2.
@@ -60,9 +61,9 @@ describe('start-up checks (spawned process)', () => {
     dir = makeTempDir();
     const path = join(dir, 'bot.db');
     const db = openDatabase(path);
-    const insert = db.prepare(`INSERT INTO inbox (event_key, event_name, user_id, payload, received_at) VALUES (?, 'user_send_text', '1', ?, 0)`);
+    const { inbox } = repos(db);
     db.transaction(() => {
-      for (let i = 0; i < 3000; i++) insert.run(`k${i}`, `{"text":"${'x'.repeat(200)}"}`);
+      for (let i = 0; i < 3000; i++) inbox.insert({ eventKey: `k${i}`, eventName: 'user_send_text', userId: '1', payload: `{"text":"${'x'.repeat(200)}"}`, receivedAt: 0 });
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();

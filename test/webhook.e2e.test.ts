@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRows, CREDS, outboxSettled, startTestBot, type TestBot } from './helpers/bot.ts';
 import { eventWith, fixtureClock, rawFixture, uniqueMsgId, type EventIds } from './helpers/fixtures.ts';
+import { inboxRows, userIds } from './helpers/db-reads.ts';
+import { repos } from './helpers/repos.ts';
 import { signatureHeader, zaloMac } from './helpers/sign.ts';
 
 // The real server in live mode on a free port, a fresh SQLite file, and the small real fake of Zalo. Its clock
@@ -18,14 +20,14 @@ afterEach(async () => {
 });
 
 const inboxCount = () => countRows(t.bot, 'inbox');
+const firstInbox = () => inboxRows(t.bot)[0];
 
 describe('webhook signature', () => {
   it('accepts a correctly signed event with 200 and stores the raw body', async () => {
     const raw = rawFixture('user_send_text');
     const res = await t.post(raw);
     expect(res.status).toBe(200);
-    const row = t.bot.db.prepare('SELECT event_key, event_name, user_id, payload FROM inbox').get() as Record<string, string>;
-    expect(row).toEqual({
+    expect(firstInbox()).toMatchObject({
       event_key: 'msg:user_send_text:96d3cdf3af150460909a1b2c',
       event_name: 'user_send_text',
       user_id: '2468458835291979221',
@@ -101,8 +103,7 @@ describe('webhook signature', () => {
     expect(res.status).toBe(200);
     expect(inboxCount()).toBe(1);
     await t.bot.drainInbox();
-    const row = t.bot.db.prepare('SELECT event_name, status FROM inbox').get();
-    expect(row).toEqual({ event_name: 'user_reacted_message', status: 'done' });
+    expect(firstInbox()).toMatchObject({ event_name: 'user_reacted_message', status: 'done' });
     expect(countRows(t.bot, 'outbox')).toBe(0);
   });
 
@@ -127,8 +128,8 @@ describe('ids stay strings', () => {
     for (const m of fake.sent) {
       expect((m.body.recipient as Record<string, unknown>).user_id).toBe(bigId);
     }
-    expect(t.bot.db.prepare('SELECT user_id FROM inbox').pluck().get()).toBe(bigId);
-    expect(t.bot.db.prepare('SELECT user_id FROM users').pluck().all()).toEqual([bigId]);
+    expect(firstInbox()!.user_id).toBe(bigId);
+    expect(userIds(t.bot)).toEqual([bigId]);
   });
 });
 
@@ -145,14 +146,14 @@ describe('ids sent as JSON numbers (issue 12, item 4)', () => {
     expect(Number(A)).toBe(Number(B)); // as doubles the two ids are the same number
     expect((await t.post(numericText(A, '12345678901234567891', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
     expect((await t.post(numericText(B, '12345678901234567893', 'xin chào'))).json).toEqual({ ok: true, duplicate: false });
-    expect(t.bot.db.prepare('SELECT user_id FROM inbox ORDER BY id').pluck().all()).toEqual([A, B]);
-    expect(t.bot.db.prepare('SELECT event_key FROM inbox ORDER BY id').pluck().all()).toEqual([
+    expect(inboxRows(t.bot).map((r) => r.user_id)).toEqual([A, B]);
+    expect(inboxRows(t.bot).map((r) => r.event_key)).toEqual([
       'msg:user_send_text:12345678901234567891',
       'msg:user_send_text:12345678901234567893',
     ]);
     await t.bot.drainInbox();
     await outboxSettled(t.bot);
-    expect(t.bot.db.prepare('SELECT user_id FROM users ORDER BY user_id').pluck().all()).toEqual([B, A]);
+    expect(userIds(t.bot)).toEqual([B, A]);
     const recipients = new Set(t.fake!.sent.map((m) => (m.body.recipient as Record<string, unknown>).user_id));
     expect([...recipients].sort()).toEqual([B, A]);
   });
@@ -162,7 +163,7 @@ describe('ids sent as JSON numbers (issue 12, item 4)', () => {
     const raw = `{"oa_id":3886132808788086451,"follower":{"id":2468458835291979221},"event_name":"follow","app_id":${CREDS.appId},"timestamp":${ts}}`;
     const res = await t.post(raw, `mac=${zaloMac(CREDS.appId, raw, ts, CREDS.oaSecretKey)}`);
     expect(res.status).toBe(200);
-    expect(t.bot.db.prepare('SELECT event_key, user_id FROM inbox').get()).toEqual({ event_key: `evt:follow:2468458835291979221:${ts}`, user_id: '2468458835291979221' });
+    expect(firstInbox()).toMatchObject({ event_key: `evt:follow:2468458835291979221:${ts}`, user_id: '2468458835291979221' });
   });
 });
 
@@ -217,9 +218,8 @@ describe('every event type', () => {
     const res = await t.post(rawFixture(name));
     expect(res.status).toBe(200);
     await t.bot.drainInbox();
-    const row = t.bot.db.prepare('SELECT event_name, status, error FROM inbox').get();
     // 'done' (not 'ignored' or 'failed') means the body parsed into a known event and its handler ran.
-    expect(row).toEqual({ event_name: name, status: 'done', error: null });
+    expect(firstInbox()).toMatchObject({ event_name: name, status: 'done', error: null });
     const replies = countRows(t.bot, 'outbox');
     if (expected === 'silent') expect(replies).toBe(0);
     if (expected === 'replies') expect(replies).toBeGreaterThan(0);
@@ -235,7 +235,7 @@ describe('every event type', () => {
     expect(res.status).toBe(200);
     await t.bot.drainInbox();
     await outboxSettled(t.bot);
-    expect(t.bot.db.prepare('SELECT event_key, user_id, status FROM inbox').get()).toEqual({
+    expect(firstInbox()).toMatchObject({
       event_key: 'msg:oa_send_text:0aa1bb2cc3dd4ee5ff607182',
       user_id: '2468458835291979221',
       status: 'done',
@@ -248,7 +248,7 @@ describe('every event type', () => {
   it('keys events without a msg_id by name, user and timestamp', async () => {
     await t.post(rawFixture('follow'));
     await t.post(rawFixture('user_seen_message'));
-    const keys = t.bot.db.prepare('SELECT event_key FROM inbox ORDER BY id').pluck().all();
+    const keys = inboxRows(t.bot).map((r) => r.event_key);
     expect(keys).toEqual(['evt:follow:2468458835291979221:1732845689012', 'evt:user_seen_message:2468458835291979221:1732845723456']);
   });
 });
@@ -258,25 +258,24 @@ describe('users table', () => {
     const userId = '7000000000000000003';
     await t.post(JSON.stringify(fresh('user_send_text', { userId, msgId: uniqueMsgId(), timestamp: '1732845600000' })));
     await t.bot.drainInbox();
-    const firstReceived = t.bot.db.prepare('SELECT received_at FROM inbox ORDER BY id DESC').pluck().get() as number;
-    const first = t.bot.db.prepare('SELECT first_seen_at, last_interaction_at FROM users WHERE user_id = ?').get(userId);
-    expect(first).toEqual({ first_seen_at: firstReceived, last_interaction_at: firstReceived });
+    const firstReceived = repos(t.bot).inbox.lastReceivedAt()!;
+    expect(repos(t.bot).users.get(userId)).toMatchObject({ first_seen_at: firstReceived, last_interaction_at: firstReceived });
 
     await new Promise((r) => setTimeout(r, 5)); // the second message arrives strictly later
     await t.post(JSON.stringify(fresh('user_send_image', { userId, msgId: uniqueMsgId(), timestamp: '1732845700000' })));
     await t.bot.drainInbox();
-    const secondReceived = t.bot.db.prepare('SELECT received_at FROM inbox ORDER BY id DESC').pluck().get() as number;
+    const secondReceived = repos(t.bot).inbox.lastReceivedAt()!;
     expect(secondReceived).toBeGreaterThan(firstReceived);
-    const second = t.bot.db.prepare('SELECT first_seen_at, last_interaction_at FROM users WHERE user_id = ?').get(userId);
-    expect(second).toEqual({ first_seen_at: firstReceived, last_interaction_at: secondReceived });
+    expect(repos(t.bot).users.get(userId)).toMatchObject({ first_seen_at: firstReceived, last_interaction_at: secondReceived });
   });
 
   it('records follow and unfollow', async () => {
+    const follower = () => repos(t.bot).users.get('2468458835291979221')!; // the id of both fixtures
     await t.post(rawFixture('follow'));
     await t.bot.drainInbox();
-    expect(t.bot.db.prepare('SELECT is_follower FROM users').pluck().get()).toBe(1);
+    expect(follower().is_follower).toBe(1);
     await t.post(rawFixture('unfollow'));
     await t.bot.drainInbox();
-    expect(t.bot.db.prepare('SELECT is_follower FROM users').pluck().get()).toBe(0);
+    expect(follower().is_follower).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type TestBot } from '../helpers/bot.ts';
 import { citizen } from '../petitions/chat.ts';
 import { addAccount, auditRows, PASSWORD, seedPetition, startConsoleBot } from './console-helpers.ts';
+import { repos } from '../helpers/repos.ts';
 
 // The staff console in Debian's Chromium (playwright-core drives /usr/bin/chromium; `npx playwright install` cannot
 // download a browser here) against the real server. One browser for the file, one context per test.
@@ -180,8 +181,7 @@ describe.skipIf(!HAS_CHROMIUM)('staff console in Chromium', () => {
     await page.getByTestId('schedule-post').click();
     await expect.poll(() => page.getByTestId('post-status').textContent()).toBe('Đã lên lịch');
     const id = Number(/#\/posts\/(\d+)/.exec(page.url())![1]);
-    const row = tb.bot.db.prepare('SELECT status, send_at, created_by FROM broadcast_posts WHERE id = ?').get(id) as { status: string; send_at: number; created_by: string };
-    expect(row).toEqual({ status: 'scheduled', send_at: Date.parse(`${when}:00+07:00`), created_by: 'bt.pv01' });
+    expect(repos(tb.bot).posts.get(id)).toMatchObject({ status: 'scheduled', send_at: Date.parse(`${when}:00+07:00`), created_by: 'bt.pv01' });
     // The preview field is filled with the editor's own Zalo id, and the preview reaches that account.
     expect(await page.getByLabel('Gửi thử tới Zalo id').inputValue()).toBe('2468458835291979221');
     await page.getByRole('button', { name: 'Gửi thử' }).click();
@@ -198,7 +198,7 @@ describe.skipIf(!HAS_CHROMIUM)('staff console in Chromium', () => {
     await page.getByTestId('cancel-post').click();
     await page.getByRole('dialog').getByRole('button', { name: 'Hủy bài' }).click();
     await expect.poll(() => page.getByTestId('post-status').textContent()).toBe('Đã hủy');
-    expect(tb.bot.db.prepare('SELECT status FROM broadcast_posts WHERE id = ?').pluck().get(id)).toBe('cancelled');
+    expect(repos(tb.bot).posts.get(id)?.status).toBe('cancelled');
     await waitFor('the audit lines', () => auditRows(tb, 'post.cancel').length === 1 && auditRows(tb, 'post.preview').length === 1);
     expect(auditRows(tb, 'post.create').map((r) => [r.actor, r.target])).toEqual([['bt.pv01', String(id)]]);
     await shot(page, 'post-cancelled');

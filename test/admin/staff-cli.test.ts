@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/admin/passwords.ts';
 import { makeTempDir, removeTempDir } from '../helpers/bot.ts';
+import { allAuditRows, repos } from '../helpers/repos.ts';
 
 // npm run staff:add / staff:passwd / staff:list, as an operator runs them (tsx, a real database file).
 
@@ -36,9 +37,7 @@ async function staff(args: string[], input?: string): Promise<{ code: number; st
 const account = (username: string) => {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare('SELECT username, role, display_name, zalo_user_id, password_hash FROM staff_accounts WHERE username = ?').get(username) as
-      | { username: string; role: string; display_name: string | null; zalo_user_id: string | null; password_hash: string }
-      | undefined;
+    return repos(db).staff.byUsername(username);
   } finally {
     db.close();
   }
@@ -46,7 +45,7 @@ const account = (username: string) => {
 const audit = () => {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare('SELECT actor_kind, action, target FROM audit_log ORDER BY id').all() as { actor_kind: string; action: string; target: string }[];
+    return allAuditRows(db).map(({ actor_kind, action, target }) => ({ actor_kind, action, target }));
   } finally {
     db.close();
   }

@@ -3,6 +3,7 @@ import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { errorOf, expectRefusal } from '../helpers/refusal.ts';
 import { followerIds, receivedBy } from './rig.ts';
+import { repos } from '../helpers/repos.ts';
 
 // The staff API on the real server (live mode, fresh SQLite file, fake Zalo over HTTP), with a fake clock.
 
@@ -48,7 +49,7 @@ describe('POST /admin/api/posts', () => {
     expect(b.status).toBe(201);
     const c = await api('POST', '/posts', { ...valid, sendAt: '2025-03-10T10:00+08:00' });
     expect(c.status).toBe(201);
-    const rows = bot.db.prepare('SELECT send_at FROM broadcast_posts ORDER BY id').pluck().all();
+    const rows = repos(bot).posts.list().sort((x, y) => x.id - y.id).map((p) => p.send_at);
     expect(rows).toEqual([Date.parse('2025-03-10T02:00:00Z'), Date.parse('2025-03-10T02:00:00Z'), Date.parse('2025-03-10T02:00:00Z')]);
     const got = await api('GET', `/posts/${String(a.json.id)}`);
     expect(got.json).toMatchObject({ sendAt: '2025-03-10T09:00:00+07:00', sendAtLocal: '10/03/2025 09:00', status: 'scheduled', createdBy: 'admin-token', approvedBy: 'admin-token', audience: 'all' });
@@ -166,11 +167,11 @@ describe('followers', () => {
   it('POST /admin/api/followers/sync reads Zalo\'s list page by page and marks the missing ones unfollowed', async () => {
     const listed = followerIds(120, '84500');
     const { bot } = await start('2025-03-10T08:00:00+07:00', { followers: listed });
-    bot.db.prepare('INSERT INTO users (user_id, first_seen_at, is_follower) VALUES (?, 0, 1)').run('8450099999999999999');
+    repos(bot).users.setFollower('8450099999999999999', true, 0);
     const res = await api('POST', '/followers/sync');
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ total: 120, fetched: 120, added: 120, unfollowed: 1, complete: true });
-    expect(bot.db.prepare('SELECT count(*) FROM users WHERE is_follower = 1').pluck().get()).toBe(120);
+    expect(repos(bot).followers.stats(0).followers).toBe(120);
     expect(t!.fake!.apiCalls).toBeGreaterThanOrEqual(3); // 50 + 50 + 20
     const again = await api('POST', '/followers/sync');
     expect(again.json).toMatchObject({ added: 0, unfollowed: 0 });
@@ -181,7 +182,8 @@ describe('followers', () => {
     const { bot, fake, clock } = await start('2025-03-10T08:00:00+07:00');
     const ids = followerIds(3, '84600');
     for (const id of ids) {
-      bot.db.prepare('INSERT INTO users (user_id, first_seen_at, is_follower, last_interaction_at) VALUES (?, 0, 1, ?)').run(id, clock.now().getTime());
+      repos(bot).users.setFollower(id, true, 0);
+      repos(bot).users.touch(id, clock.now().getTime());
     }
     expect((await api('PUT', `/followers/${ids[1]}/tags/doanh-nghiep`)).json).toEqual({ userId: ids[1], tags: ['doanh-nghiep'] });
     expectRefusal(await api('PUT', `/followers/abc/tags/doanh-nghiep`), 400, 'invalid_request', 'userId');

@@ -91,7 +91,8 @@ describe('article mode', () => {
   it('a broadcast in flight when its process died is unknown after takeover and never sent again', async () => {
     r = await createRig({ start: '2025-05-05T09:00:00+07:00', fake: false });
     const id = r.addPost({ mode: 'article', imageUrl: 'https://example.gov.vn/cover.jpg', sendAt: '2025-05-05T09:00:00+07:00' });
-    // State a kill -9 leaves: article verified, the whole-audience delivery claimed, the owner process gone.
+    // State a kill -9 leaves: article verified, the whole-audience delivery claimed, the owner process gone. Written
+    // in raw SQL: no repository call leaves a lease to a process that no longer exists.
     const deadOwner = `${(await import('node:os')).hostname()}:999999:deadbeef`;
     r.db.prepare(`UPDATE broadcast_posts SET status = 'sending', lease_owner = ?, lease_until = ?, article_token = 't', article_id = 'a1', audience_frozen_at = 1 WHERE id = ?`).run(
       deadOwner,

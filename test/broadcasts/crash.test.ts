@@ -8,6 +8,8 @@ import { startFakeZalo, type FakeZalo } from '../../src/zalo/fake-zalo.ts';
 import { CREDS, liveEnv, makeTempDir, removeTempDir, waitFor } from '../helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from '../helpers/child.ts';
 import { followerIds, receivedBy } from './rig.ts';
+import { deliveryRows, deliveryStatusCounts } from '../helpers/db-reads.ts';
+import { repos } from '../helpers/repos.ts';
 
 // kill -9 in the middle of a fan-out: the sender runs in a real bot process (src/main.ts under tsx), is killed with
 // SIGKILL while messages are in flight, and a second process takes over on the same database.
@@ -59,8 +61,7 @@ describe('kill -9 during a fan-out', () => {
 
     const reader = new Database(dbPath, { readonly: true });
     try {
-      const byStatus = () =>
-        Object.fromEntries((reader.prepare('SELECT status, count(*) AS n FROM broadcast_deliveries WHERE post_id = ? GROUP BY status').all(postId) as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+      const byStatus = () => deliveryStatusCounts(reader, postId);
       const atCrash = byStatus();
       const inFlight = atCrash.sending ?? 0;
       expect(inFlight).toBeGreaterThan(0); // the kill did catch sends in flight
@@ -69,11 +70,12 @@ describe('kill -9 during a fan-out', () => {
       const second = spawnBot(env);
       children.push(second);
       await second.url;
-      const status = () => reader.prepare('SELECT status FROM broadcast_posts WHERE id = ?').pluck().get(postId) as string;
+      const { posts } = repos(reader);
+      const status = () => posts.get(postId)!.status as string;
       await waitFor('the post to finish after restart', () => ['sent', 'partially_sent', 'failed'].includes(status()), 30_000);
 
       // One ledger row per follower, each either delivered or unknown (in flight at the crash, never resent).
-      const rows = reader.prepare('SELECT recipient, status FROM broadcast_deliveries WHERE post_id = ?').all(postId) as { recipient: string; status: string }[];
+      const rows = deliveryRows(reader, postId);
       expect(rows.map((r) => r.recipient).sort()).toEqual(ids);
       const after = byStatus();
       expect(Object.keys(after).sort()).toEqual(['sent', 'unknown']);
@@ -85,7 +87,7 @@ describe('kill -9 during a fan-out', () => {
       const perUser = receivedBy(fake);
       expect([...perUser.values()].every((n) => n === 1)).toBe(true);
       for (const r of rows) if (r.status === 'sent') expect(perUser.get(r.recipient)).toBe(1);
-      const history = reader.prepare('SELECT action FROM broadcast_post_history WHERE post_id = ? ORDER BY id').pluck().all(postId);
+      const history = posts.history(postId).map((h) => h.action);
       expect(history).toContain('taken_over');
     } finally {
       reader.close();

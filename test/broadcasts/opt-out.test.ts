@@ -4,6 +4,7 @@ import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { eventWith, uniqueMsgId } from '../helpers/fixtures.ts';
 import { loadLexicon } from '../../src/text/lexicon.ts';
+import { repos } from '../helpers/repos.ts';
 
 // The shipped phrases (content/lexicon/replies.yaml).
 const words = loadLexicon('content').replies;
@@ -53,7 +54,7 @@ describe('opt-out by chat, end to end', () => {
       await outboxSettled(bot);
     };
     for (const id of [citizen, other]) {
-      bot.db.prepare('INSERT INTO users (user_id, first_seen_at, is_follower) VALUES (?, 0, 1)').run(id);
+      repos(bot).users.setFollower(id, true, 0);
     }
     await say(other, 'xin chào');
     await say(citizen, 'Dừng nhận tin');

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatLocalIso } from '../../src/time.ts';
 import { loadPlan, PlanError, planDates } from '../../src/broadcasts/plan-import.ts';
 import { makeTempDir, removeTempDir } from '../helpers/bot.ts';
+import { repos } from '../helpers/repos.ts';
 
 const run = promisify(execFile);
 const TSX = join('node_modules', '.bin', 'tsx');
@@ -88,11 +89,11 @@ describe('npm run plan:import and posts:list', () => {
 
     const db = new Database(dbPath, { readonly: true });
     try {
-      const rows = db.prepare('SELECT status, mode, created_by, plan_key, plan_json FROM broadcast_posts ORDER BY plan_key').all() as { status: string; mode: string; created_by: string; plan_key: string; plan_json: string }[];
+      const rows = repos(db).posts.list().sort((a, b) => (a.plan_key! < b.plan_key! ? -1 : 1));
       expect(rows).toHaveLength(10);
       expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['draft']));
       expect(rows.every((r) => r.created_by === 'plan-import' && r.mode === 'message')).toBe(true);
-      const item5 = JSON.parse(rows.find((r) => r.plan_key === 'kh-41-cat-2025#5')!.plan_json) as { leadUnits: string[]; period: { text: string } };
+      const item5 = JSON.parse(rows.find((r) => r.plan_key === 'kh-41-cat-2025#5')!.plan_json!) as { leadUnits: string[]; period: { text: string } };
       expect(item5).toMatchObject({ leadUnits: ['PC06', 'PV01', 'PX03'], period: { text: 'Tháng 5/2025' } });
     } finally {
       db.close();

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeliveryRepository } from '../../src/broadcasts/delivery-repository.ts';
 import { createPostRepository } from '../../src/broadcasts/post-repository.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { createUserRepository } from '../../src/users/user-repository.ts';
@@ -9,6 +8,7 @@ import { startFakeZalo, type FakeZalo } from '../../src/zalo/fake-zalo.ts';
 import { CREDS, liveEnv, makeTempDir, removeTempDir, waitFor } from '../helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from '../helpers/child.ts';
 import { createRig, followerIds, receivedBy, type Rig } from './rig.ts';
+import { repos } from '../helpers/repos.ts';
 
 // Two schedulers on one database file: in one process (two connections, deterministic interleaving), and as two
 // real bot processes racing on the same SQLite file.
@@ -90,11 +90,12 @@ describe('two schedulers, one database', () => {
 
     const reader = new Database(dbPath, { readonly: true });
     try {
-      const status = () => reader.prepare('SELECT status FROM broadcast_posts WHERE id = ?').pluck().get(postId) as string;
+      const { posts, deliveries } = repos(reader);
+      const status = () => posts.get(postId)!.status as string;
       await waitFor('the post to be sent', () => status() === 'sent', 30_000);
-      const owners = reader.prepare("SELECT count(*) FROM broadcast_post_history WHERE post_id = ? AND action = 'started'").pluck().get(postId);
+      const owners = posts.history(postId).filter((h) => h.action === 'started').length;
       expect(owners).toBe(1);
-      const counts = createDeliveryRepository(reader as unknown as ReturnType<typeof openDatabase>).counts(postId);
+      const counts = deliveries.counts(postId);
       expect(counts).toMatchObject({ sent: 300, unknown: 0, failed: 0, pending: 0 });
     } finally {
       reader.close();

@@ -11,6 +11,7 @@ import { startFakeZalo, type FakeZalo, type FakeZaloOptions } from '../../src/za
 import { createTokenRepository } from '../../src/zalo/token-repository.ts';
 import { createTokenManager } from '../../src/zalo/tokens.ts';
 import { CREDS, FAST_RETRY, makeTempDir, silentLogger, ZALO_API, ZALO_OAUTH } from '../helpers/bot.ts';
+import { deliveryRows } from '../helpers/db-reads.ts';
 
 // The broadcasts feature as main.ts wires it (real repositories on a SQLite file, real sender and scheduler, the
 // real Zalo client over HTTP), with a fake clock, and Zalo replaced by the local fake server or by nock.
@@ -127,7 +128,7 @@ export async function createRig(options: RigOptions = {}): Promise<Rig> {
       await broadcasts.idle();
     },
     ledger(postId) {
-      const rows = db.prepare('SELECT recipient, status FROM broadcast_deliveries WHERE post_id = ?').all(postId) as { recipient: string; status: string }[];
+      const rows = deliveryRows(db, postId);
       return new Map(rows.map((r) => [r.recipient, r.status]));
     },
     async close() {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDir } from '../helpers/bot.ts';
 import { createRig, DAY, followerIds, receivedBy, type Rig } from './rig.ts';
+import { deliveryRows } from '../helpers/db-reads.ts';
 
 const rigs: Rig[] = [];
 afterEach(async () => {
@@ -80,8 +81,8 @@ describe('audience', () => {
       '8410000000000000006': 'out_of_window',
     });
     expect(r.post(id).status).toBe('sent'); // out of window is not a failure
-    const row = r.db.prepare("SELECT error_code FROM broadcast_deliveries WHERE recipient = '8410000000000000006'").pluck().get();
-    expect(row).toBe(-230);
+    const row = deliveryRows(r.db, id).find((d) => d.recipient === '8410000000000000006');
+    expect(row?.error_code).toBe(-230);
   });
 
   it('honours an opt-out or an unfollow that arrives during the fan-out', async () => {
@@ -263,10 +264,9 @@ describe('failures', () => {
       nock.enableNetConnect();
     }
     expect(r.ledger(id).get(ids[1]!)).toBe('failed');
-    const failed = r.db.prepare('SELECT error_code, zalo_message_id FROM broadcast_deliveries WHERE recipient = ?').get(ids[1]!);
-    expect(failed).toEqual({ error_code: -244, zalo_message_id: null });
-    const sent = r.db.prepare('SELECT zalo_message_id FROM broadcast_deliveries WHERE recipient = ?').pluck().get(ids[0]!);
-    expect(sent).toBe(`m-${ids[0]}`);
+    const ledger = deliveryRows(r.db, id);
+    expect(ledger.find((d) => d.recipient === ids[1])).toMatchObject({ error_code: -244, zalo_message_id: null });
+    expect(ledger.find((d) => d.recipient === ids[0])?.zalo_message_id).toBe(`m-${ids[0]}`);
     expect(r.post(id).status).toBe('partially_sent');
   });
 

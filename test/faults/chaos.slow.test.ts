@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBot, waitFor, type TestBot } from '../helpers/bot.ts';
 import { uniqueMsgId } from '../helpers/fixtures.ts';
+import { countInbox, countOutboxUnsettled, outboxRows } from '../helpers/db-reads.ts';
 
 // A fake Zalo that fails 30% of calls at random (HTTP 500, no answer, -32, -220, broken JSON) during a
 // 2,000-event run: every reply is delivered, or recorded as failed with its reason; none is sent twice.
@@ -44,10 +45,10 @@ describe('Zalo failing 30% of calls', () => {
     }
     await tb.bot.drainInbox();
     const db = tb.bot.db;
-    await waitFor('the outbox to finish', () => (db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending') OR (status = 'unknown' AND resend_at IS NOT NULL)").pluck().get() as number) === 0, 240_000);
+    await waitFor('the outbox to finish', () => countOutboxUnsettled(db) === 0, 240_000);
 
-    expect(db.prepare("SELECT count(*) FROM inbox WHERE status = 'done'").pluck().get()).toBe(EVENTS);
-    const rows = db.prepare('SELECT id, user_id, status, last_error, payload FROM outbox').all() as { id: number; user_id: string; status: string; last_error: string | null; payload: string }[];
+    expect(countInbox(db, 'done')).toBe(EVENTS);
+    const rows = outboxRows(db);
     expect(rows.length).toBeGreaterThanOrEqual(EVENTS);
     // 'unknown': a timeout or broken answer twice in a row (first attempt and its one resend); never a third copy.
     const failed = rows.filter((r) => r.status === 'failed' || r.status === 'unknown');

@@ -5,6 +5,7 @@ import { startFakeZalo, type FakeZalo } from '../../src/zalo/fake-zalo.ts';
 import { CREDS, liveEnv, makeTempDir, postWebhook, removeTempDir, waitFor } from '../helpers/bot.ts';
 import { killIfRunning, spawnBot, type BotProcess } from '../helpers/child.ts';
 import { uniqueMsgId } from '../helpers/fixtures.ts';
+import { countInbox, countOutbox, inboxKeys } from '../helpers/db-reads.ts';
 
 // kill -9 at random points during a run, three times, then restart: no event lost; no reply doubled
 // except the ones in flight at a kill.
@@ -55,11 +56,11 @@ describe('kill -9 three times during a run', () => {
       const db = new Database(dbPath, { readonly: true });
       try {
         return {
-          pending: db.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending','sending')").pluck().get() as number,
-          inboxDone: db.prepare("SELECT count(*) FROM inbox WHERE status = 'done'").pluck().get() as number,
-          keys: db.prepare('SELECT event_key FROM inbox').pluck().all() as string[],
-          sent: db.prepare("SELECT count(*) FROM outbox WHERE status = 'sent'").pluck().get() as number,
-          rows: db.prepare('SELECT count(*) FROM outbox').pluck().get() as number,
+          pending: countOutbox(db, 'pending', 'sending'),
+          inboxDone: countInbox(db, 'done'),
+          keys: inboxKeys(db),
+          sent: countOutbox(db, 'sent'),
+          rows: countOutbox(db),
         };
       } finally {
         db.close();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBot, waitFor, type TestBot } from '../helpers/bot.ts';
 import { uniqueMsgId } from '../helpers/fixtures.ts';
 import { copiesPerReply, sendGreetings } from './slow-zalo-rig.ts';
+import { countOutbox, countOutboxUnsettled, maxOutboxAttempts, outboxCountsBy } from '../helpers/db-reads.ts';
 
 // Issue 12, measured: 50 citizens write "xin chào" while Zalo records every message but answers 2 s after the
 // bot's 1 s timeout. Prints the figures the issue asks for (copies per reply, attempts per message, /healthz).
@@ -17,8 +18,6 @@ afterEach(async () => {
 const CITIZENS = 50;
 // The cap a message can be claimed: one send plus one resend of an unknown outcome.
 const ATTEMPT_CAP = 2;
-// Rows still to be tried: pending, in flight, or unknown with its one resend still to come.
-const SETTLING = "SELECT count(*) FROM outbox WHERE status IN ('pending','sending') OR (status = 'unknown' AND resend_at IS NOT NULL)";
 
 async function run(readBack: boolean): Promise<void> {
   // What each read-back said (delivered / not_found / unreadable), from the worker's log lines.
@@ -46,7 +45,8 @@ async function run(readBack: boolean): Promise<void> {
   await tb.bot.drainInbox();
   const db = tb.bot.db;
   const seen = new Set<string>();
-  const settled = () => (db.prepare(SETTLING).pluck().get() as number) === 0;
+  // Settled: no row pending, in flight, or unknown with its one resend still to come.
+  const settled = () => countOutboxUnsettled(db) === 0;
   let degradedSeen = false;
   while (!settled() && Date.now() - t0 < 60_000) {
     const body = (await (await fetch(`${tb.bot.url}/healthz`)).json()) as { status: string; reasons?: string[] };
@@ -56,9 +56,9 @@ async function run(readBack: boolean): Promise<void> {
   }
   await waitFor('the outbox to settle', settled, 5_000);
   const copies = [...copiesPerReply(tb.fake!).values()];
-  const attempts = db.prepare('SELECT attempts, count(*) AS n FROM outbox GROUP BY attempts').all();
-  const statuses = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
-  const rows = db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  const attempts = outboxCountsBy(db, 'attempts');
+  const statuses = outboxCountsBy(db, 'status');
+  const rows = countOutbox(db);
   console.log(
     JSON.stringify({
       readBack,
@@ -76,7 +76,7 @@ async function run(readBack: boolean): Promise<void> {
   );
   expect(copies.length).toBe(rows);
   expect(Math.max(...copies)).toBeLessThanOrEqual(2);
-  expect(db.prepare('SELECT max(attempts) FROM outbox').pluck().get()).toBeLessThanOrEqual(ATTEMPT_CAP);
+  expect(maxOutboxAttempts(db)).toBeLessThanOrEqual(ATTEMPT_CAP);
   expect(degradedSeen).toBe(true);
   // A read-back that itself times out on this loaded machine falls back to the one resend: most, not all, once.
   if (readBack) expect(copies.filter((n) => n === 1).length).toBeGreaterThanOrEqual(rows * 0.9);

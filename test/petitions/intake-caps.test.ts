@@ -3,6 +3,7 @@ import { MAX_WEBHOOK_BYTES } from '../../src/zalo/webhook.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { uniqueMsgId } from '../helpers/fixtures.ts';
 import { citizen, last, type Received } from './chat.ts';
+import { repos } from '../helpers/repos.ts';
 
 // Issue 12, item 8: a petition draft has a size cap at intake. Each text is cut to what still fits in the
 // 2,000 characters (the citizen is told how much was kept), a full draft takes no more, photos are capped, and a
@@ -15,8 +16,8 @@ afterEach(async () => {
 });
 
 const draftOf = (userId: string) => {
-  const raw = tb!.bot.db.prepare('SELECT data FROM conversation_flows WHERE user_id = ?').pluck().get(userId) as string;
-  return JSON.parse(raw) as { parts: string[]; attachments: unknown[] };
+  // now 0 and no age limit: the store's read never drops the draft it is asked for.
+  return repos(tb!.bot).flows.get<{ parts: string[]; attachments: unknown[] }>(userId, 0, Infinity)!.data;
 };
 const chars = (d: { parts: string[] }) => d.parts.join('\n').length;
 
@@ -54,7 +55,7 @@ describe('petition draft size caps', () => {
     tb = await startTestBot({ outboxPollMs: 10 });
     const c = citizen(tb, '7102');
     await toContent(c);
-    tb.bot.db.prepare("UPDATE users SET language = 'en' WHERE user_id = '7102'").run();
+    repos(tb.bot).users.setLanguage('7102', 'en');
     expect(last(await c.say('x'.repeat(2500))).text).toMatch(/only the first 2,000 characters of what you just sent were kept \(it had 2,500\)/);
   });
 
@@ -80,7 +81,7 @@ describe('petition draft size caps', () => {
     const replies = tb.fake!.messagesFor('7104').map((m) => JSON.stringify(m.body.message));
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.join('\n')).not.toMatch(/hộ chiếu/i);
-    const logged = tb.bot.db.prepare('SELECT normalized FROM unanswered_questions').pluck().all() as string[];
+    const logged = repos(tb.bot).questions.topUnanswered(1_000).map((q) => q.normalized);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.length).toBeLessThanOrEqual(300);
   });

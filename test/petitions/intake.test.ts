@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
 import { citizen, last, type Received } from './chat.ts';
+import { countFlows } from '../helpers/db-reads.ts';
+import { repos } from '../helpers/repos.ts';
 
 let tb: TestBot | undefined;
 afterEach(async () => {
@@ -9,7 +11,7 @@ afterEach(async () => {
   tb = undefined;
 });
 
-const count = (table: string) => tb!.bot.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+const count = (what: 'petitions' | 'conversation_flows') => (what === 'petitions' ? repos(tb!.bot).petitions.list({}, 0, 0).total : countFlows(tb!.bot));
 const CONTENT = 'Bộ phận một cửa Công an phường hẹn trả kết quả tạm trú đã quá 5 ngày mà chưa có, mong được xem xét.';
 
 /** Walks a citizen from "phản ánh" to the summary; returns the summary message. */
@@ -47,10 +49,11 @@ describe('petition intake in chat', () => {
     expect(count('petitions')).toBe(0);
     const done = last(await c.tap(summary, 'Gửi'));
     expect(done.text).toMatch(/Mã phản ánh của bạn: PA-2026-000001/);
-    const row = tb.bot.db.prepare('SELECT * FROM petitions').get() as Record<string, unknown>;
+    const { petitions } = repos(tb.bot);
+    const row = petitions.list({}, 1, 0).rows[0]!;
     expect(row).toMatchObject({ code: 'PA-2026-000001', user_id: '7001', kind: 'phan_anh', topic: 'procedure', procedure_id: 'dang-ky-tam-tru', content: CONTENT.slice(0, 60) + '\n' + CONTENT.slice(60), name: 'Nguyễn Văn An', phone: '+84912345678', address: 'Ấp 3, phường Phú Lợi', status: 'received' });
-    expect(tb.bot.db.prepare('SELECT type, url FROM petition_attachments').all()).toEqual([{ type: 'image', url: 'https://zalo.example/photo-1.jpg' }]);
-    expect(tb.bot.db.prepare('SELECT actor, to_status FROM petition_history').all()).toEqual([{ actor: 'citizen', to_status: 'received' }]);
+    expect(petitions.attachments(row.id).map(({ type, url }) => ({ type, url }))).toEqual([{ type: 'image', url: 'https://zalo.example/photo-1.jpg' }]);
+    expect(petitions.history(row.id).map(({ actor, to_status }) => ({ actor, to_status }))).toEqual([{ actor: 'citizen', to_status: 'received' }]);
     expect(count('conversation_flows')).toBe(0);
   });
 

@@ -80,6 +80,7 @@ describe('personal data inside free text', () => {
     expect((await call(tb, 'PATCH', `/petitions/${old.code}`, { bearer: ADMIN_TOKEN, body: { status: 'answered', reply: 'Đã gọi số 0987654321.', note: 'Liên hệ 0987654321' } })).status).toBe(200);
     clock.set('2026-01-12T02:00:00Z');
     expect(tb.bot.petitions.runRetention()).toBe(1);
+    // Raw SQL on purpose in this file: the point is what the database itself still holds, past any reader in src/.
     const get = (code: string) => tb!.bot.db.prepare('SELECT content, public_reply, name FROM petitions WHERE code = ?').get(code) as { content: string; public_reply: string; name: string | null };
     const history = (code: string) => (tb!.bot.db.prepare('SELECT coalesce(note, \'\') || \'|\' || coalesce(reply, \'\') FROM petition_history h JOIN petitions p ON p.id = h.petition_id WHERE p.code = ?').pluck().all(code) as string[]).join('\n');
     const retained = get(old.code);
@@ -106,6 +107,7 @@ describe('personal data inside free text', () => {
     tb = await startConsoleBot();
     const c = citizen(tb, 'u3');
     await c.say('qwxz blorf 0987.654.321 binh.tran@gmail.com 079123456789');
+    // Raw SQL on purpose: every stored line, not the top lines the log's own reader shows.
     const stored = (tb.bot.db.prepare('SELECT normalized FROM unanswered_questions').pluck().all() as string[]).join('\n');
     expect(stored).toContain('qwxz blorf');
     for (const x of ['0987', '654', '321', '079123456789', 'binh', 'gmail']) expect(stored, x).not.toContain(x);

@@ -10,6 +10,8 @@ import type { NewPetition } from '../../src/petitions/petition-repository.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
 import { expectRefusal } from '../helpers/refusal.ts';
 import { citizen, last } from './chat.ts';
+import { piiExports } from '../helpers/db-reads.ts';
+import { repos } from '../helpers/repos.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
 let tb: TestBot | undefined;
@@ -127,7 +129,7 @@ describe('staff petition API', () => {
     await api('PATCH', `/petitions/${r.petition.code}`, { status: 'answered', reply: 'Đã xử lý xong.' });
     const { waitFor } = await import('../helpers/bot.ts');
     // The reply and the satisfaction question both wait.
-    await waitFor('the reply to be held', () => (tb!.bot.db.prepare("SELECT count(*) FROM outbox WHERE status = 'held'").pluck().get() as number) === 2);
+    await waitFor('the reply to be held', () => repos(tb!.bot).outbox.counts().held === 2);
     expect(tb.fake!.messagesFor('u6')).toHaveLength(0);
     tb.fake!.options.outOfWindow!.delete('u6');
     await citizen(tb, 'u6').say('alo');
@@ -166,12 +168,12 @@ describe('exports', () => {
     expect(rows[1]![6]).toBe('N*** V*** A***');
     expect(rows[2]![5]!.startsWith("'=cmd")).toBe(true);
     expect(rows[2]![6]!.startsWith("'@")).toBe(true);
-    expect(tb.bot.db.prepare('SELECT count(*) FROM pii_exports').pluck().get()).toBe(0);
+    expect(piiExports(tb.bot)).toHaveLength(0);
 
     const full = parse((await api('GET', '/petitions/export?format=csv&include_pii=true')).body.toString('utf8'), { bom: true }) as string[][];
     // A phone starts with "+", which the formula guard neutralises like any other such cell.
     expect(full[1]!.slice(6, 9)).toEqual(['Nguyễn Văn An', "'+84912345678", 'Ấp 3, xã Mỹ Xuyên']);
-    expect(tb.bot.db.prepare('SELECT actor, format, rows FROM pii_exports').all()).toEqual([{ actor: 'admin-token', format: 'csv', rows: 2 }]);
+    expect(piiExports(tb.bot)).toEqual([{ actor: 'admin-token', format: 'csv', rows: 2 }]);
   });
 
   it('XLSX: Vietnamese headers, local dates as dd/mm/yyyy hh:mm, widths and a frozen header', async () => {
@@ -204,7 +206,7 @@ describe('exports', () => {
     const rows = parse(readFileSync(out, 'utf8'), { bom: true }) as string[][];
     expect(rows).toHaveLength(2);
     expect(rows[1]![7]).toBe("'+84912345678");
-    expect(tb.bot.db.prepare('SELECT actor FROM pii_exports').pluck().get()).toMatch(/^cli:/);
+    expect(piiExports(tb.bot)[0]?.actor).toMatch(/^cli:/);
   });
 });
 
@@ -222,7 +224,7 @@ describe('privacy', () => {
     await api('PATCH', `/petitions/${recent.petition.code}`, { status: 'answered', reply: 'Đã trả lời.' });
     clock.set('2026-01-12T02:00:00Z'); // 733 days after the first one was closed
     expect(petitions().runRetention()).toBe(1);
-    const get = (code: string) => tb!.bot.db.prepare('SELECT name, phone, address, user_id, content, anonymized_at FROM petitions WHERE code = ?').get(code) as Record<string, unknown>;
+    const get = (code: string) => repos(tb!.bot).petitions.byCode(code);
     expect(get(old.petition.code)).toMatchObject({ name: null, phone: null, address: null, user_id: null, content: expect.any(String), anonymized_at: expect.any(Number) });
     expect(get(openOld.petition.code)).toMatchObject({ name: 'Nguyễn Văn An', anonymized_at: null });
     expect(get(recent.petition.code)).toMatchObject({ name: 'Nguyễn Văn An', anonymized_at: null });
@@ -236,6 +238,7 @@ describe('privacy', () => {
     seed('u10');
     const confirm = last(await a.say('xóa dữ liệu của tôi'));
     expect(confirm.text).toMatch(/Đã xóa thông tin cá nhân/);
+    // Raw SQL from here on, on purpose: the point is what the tables still hold after an erasure, wherever it sits.
     const rows = tb.bot.db.prepare('SELECT user_id, name, phone FROM petitions ORDER BY id').all();
     expect(rows).toEqual([{ user_id: null, name: null, phone: null }, { user_id: 'u10', name: 'Nguyễn Văn An', phone: '+84912345678' }]);
     expect(tb.bot.db.prepare('SELECT count(*) FROM petition_attachments').pluck().get()).toBe(0);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
 import { uniqueMsgId } from '../helpers/fixtures.ts';
+import { inboxRows } from '../helpers/db-reads.ts';
 
 let tb: TestBot | undefined;
 afterEach(async () => {
@@ -20,10 +21,10 @@ describe('inbox retention', () => {
     await tb.stop(false);
     clock.advance(31 * 86_400_000);
     tb = await startTestBot({ clock, dir, outboxPollMs: 10 });
-    const row = tb.bot.db.prepare('SELECT payload, user_id, event_key FROM inbox').get() as Record<string, unknown>;
+    const row = inboxRows(tb.bot)[0];
     expect(row).toMatchObject({ payload: '{}', user_id: null, event_key: expect.stringContaining(body.message.msg_id) });
     // A redelivery that old is now refused by the webhook's replay window (24 h) before the key is even looked up.
     expect((await tb.post(body)).status).toBe(400);
-    expect(tb.bot.db.prepare('SELECT count(*) FROM inbox').pluck().get()).toBe(1);
+    expect(inboxRows(tb.bot)).toHaveLength(1);
   });
 });

@@ -2,6 +2,8 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countRows, startTestBot, waitFor, ZALO_API, type TestBot } from '../helpers/bot.ts';
 import { sentOk, useNock } from '../helpers/nock.ts';
+import { outboxRows } from '../helpers/db-reads.ts';
+import { repos } from '../helpers/repos.ts';
 
 // A long text goes out as several Zalo messages. When part 1 was sent and part 2 failed, the next attempt sends
 // part 2 on: part 1 reached the citizen already (issue 12: "do not resend chunk 1").
@@ -17,9 +19,7 @@ const USER = '7000000000000000071';
 
 function insertLongReply(tb: TestBot): void {
   const text = `${'Phần một của câu trả lời. '.repeat(70)}\n${'Phần hai của câu trả lời. '.repeat(20)}`;
-  tb.bot.db
-    .prepare(`INSERT INTO outbox (dedupe_key, user_id, payload, purpose, next_attempt_at, created_at) VALUES ('long-1', ?, ?, 'reply', 0, ?)`)
-    .run(USER, JSON.stringify({ kind: 'text', text }), Date.now());
+  repos(tb.bot).outbox.enqueue([{ dedupeKey: 'long-1', userId: USER, message: { kind: 'text', text } }], Date.now());
 }
 
 describe('a long reply split into parts', () => {
@@ -39,7 +39,7 @@ describe('a long reply split into parts', () => {
     expect(texts[0]).toMatch(/^Phần một/);
     expect(texts[1]).toBe(texts[2]);
     expect(texts.filter((x) => x === texts[0])).toHaveLength(1);
-    expect(t.bot.db.prepare('SELECT attempts, chunks_sent FROM outbox').get()).toEqual({ attempts: 2, chunks_sent: 2 });
+    expect(outboxRows(t.bot)[0]).toMatchObject({ attempts: 2, chunks_sent: 2 });
   });
 
   it('after part 2 timed out (unknown), the resend sends part 2 only, once', async () => {
@@ -59,8 +59,7 @@ describe('a long reply split into parts', () => {
       .reply(200, (_u, body) => (texts.push((body as { message: { text: string } }).message.text), sentOk('p2', USER)));
     insertLongReply(t);
     await waitFor('the reply to be sent', () => countRows(t!.bot, 'outbox', "status = 'sent'") === 1);
-    const row = t.bot.db.prepare('SELECT attempts, chunks_sent, resent FROM outbox').get();
-    expect(row).toEqual({ attempts: 2, chunks_sent: 2, resent: 1 });
+    expect(outboxRows(t.bot)[0]).toMatchObject({ attempts: 2, chunks_sent: 2, resent: 1 });
     expect(texts.filter((x) => x.startsWith('Phần một'))).toHaveLength(1);
   });
 });

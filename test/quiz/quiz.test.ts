@@ -7,6 +7,7 @@ import { createFakeClock } from '../../src/clock.ts';
 import { loadQuizzes, openQuiz } from '../../src/quiz/quiz-schema.ts';
 import { startTestBot, type TestBot } from '../helpers/bot.ts';
 import { citizen, last } from '../petitions/chat.ts';
+import { piiExports } from '../helpers/db-reads.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
 let tb: TestBot | undefined;
@@ -67,7 +68,7 @@ describe('quiz in chat', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsx.arrayBuffer());
     expect(wb.worksheets[0]!.getRow(2).getCell(2).value).toBe('8001234567');
-    expect(tb.bot.db.prepare('SELECT format FROM pii_exports').pluck().all()).toEqual(['xlsx']);
+    expect(piiExports(tb.bot).map((e) => e.format)).toEqual(['xlsx']);
   });
 
   it('says so when no quiz is open', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/clock.ts';
 import { outboxSettled, startTestBot, type TestBot } from '../helpers/bot.ts';
 import { citizen, last } from '../petitions/chat.ts';
+import { satisfactionRatings } from '../helpers/db-reads.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefgh';
 let tb: TestBot | undefined;
@@ -32,7 +33,7 @@ describe('satisfaction index', () => {
     expect(await c.tap(ask, '👎 Chưa')).toEqual([]);
     // A forged payload is ignored too.
     expect(await c.say('#rate:procedure:cap-ho-chieu:2026-11-29.0000000000000000:1')).toEqual([]);
-    const rows = tb.bot.db.prepare('SELECT * FROM satisfaction_ratings').all() as Record<string, unknown>[];
+    const rows = satisfactionRatings(tb.bot);
     // 👍 counts as "hài lòng" (4) on the report's 1–5 scale.
     expect(rows).toEqual([expect.objectContaining({ score: 4, subject: 'procedure', procedure_id: 'cap-cap-doi-cap-lai-the-can-cuoc' })]);
     expect(JSON.stringify(rows)).not.toContain('9101');
@@ -58,7 +59,7 @@ describe('satisfaction index', () => {
     // Buttons already in citizens' chat history carry any score 1–5 with the same signature.
     const payload = String(ask.buttons[0]!.payload).replace(/:4$/, ':5');
     expect(last(await c.say(payload)).text).toMatch(/Cảm ơn bạn đã đánh giá/);
-    const rows = tb.bot.db.prepare('SELECT score FROM satisfaction_ratings').all();
+    const rows = satisfactionRatings(tb.bot).map(({ score }) => ({ score }));
     expect(rows).toEqual([{ score: 5 }]);
   });
 

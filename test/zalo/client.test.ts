@@ -7,6 +7,7 @@ import { classifySendError } from '../../src/zalo/send-outcome.ts';
 import { countRows, CREDS, startTestBot, waitFor, ZALO_API, ZALO_OAUTH, type TestBot } from '../helpers/bot.ts';
 import { eventWith, uniqueMsgId } from '../helpers/fixtures.ts';
 import { sentOk, useNock } from '../helpers/nock.ts';
+import { maxOutboxAttempts, outboxRows } from '../helpers/db-reads.ts';
 
 // The real Zalo client inside the real bot (live mode); Zalo is faked at the HTTP layer with nock.
 
@@ -192,9 +193,9 @@ describe('Zalo errors', () => {
     const replies = countRows(t.bot, 'outbox');
     expect(replies).toBeGreaterThan(0);
     await waitFor('every reply to fail', () => countRows(t!.bot, 'outbox', "status = 'failed'") === replies);
-    const codes = t.bot.db.prepare('SELECT DISTINCT last_error_code FROM outbox').pluck().all();
+    const codes = [...new Set(outboxRows(t.bot).map((r) => r.last_error_code))];
     expect(codes).toEqual([code]);
-    expect(t.bot.db.prepare('SELECT max(attempts) FROM outbox').pluck().get()).toBe(1);
+    expect(maxOutboxAttempts(t.bot)).toBe(1);
     expect(calls).toBe(replies);
   });
 
@@ -207,9 +208,7 @@ describe('Zalo errors', () => {
     await t.post(eventWith('user_send_text', { msgId: uniqueMsgId(), userId: USER }));
     await t.bot.drainInbox();
     const first = await waitFor('the first reply to be rescheduled', () =>
-      t!.bot.db.prepare("SELECT status, attempts, last_error_code, next_attempt_at FROM outbox WHERE last_error_code IS NOT NULL").get() as
-        | { status: string; attempts: number; last_error_code: number; next_attempt_at: number }
-        | undefined,
+      outboxRows(t!.bot).find((r) => r.last_error_code !== null),
     );
     expect(first).toMatchObject({ status: 'pending', attempts: 1, last_error_code: -32 });
     expect(first.next_attempt_at).toBeGreaterThan(Date.now());

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CREDS, startTestBot, ZALO_API, ZALO_OAUTH, type TestBot } from '../helpers/bot.ts';
 import { sentOk, useNock } from '../helpers/nock.ts';
+import { repos } from '../helpers/repos.ts';
 
 // Issue 12 item 7: Zalo rotated the pair but answered the refresh after 15 s, past the 10 s timeout; the bot then
 // retried with the refresh token it had just spent and ended in needsReauth.
@@ -36,8 +37,7 @@ describe('a slow token refresh', () => {
     t.fake!.state.accessToken = 'zalo-expired-it';
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Xin chào' })).resolves.toMatchObject({ messageIds: [expect.any(String)] });
     expect(t.fake!.oauthCalls).toBe(1);
-    const row = t.bot.db.prepare('SELECT refresh_token, needs_reauth FROM zalo_tokens').get();
-    expect(row).toEqual({ refresh_token: t.fake!.state.refreshToken, needs_reauth: 0 });
+    expect(repos(t.bot).tokens.get()).toMatchObject({ refresh_token: t.fake!.state.refreshToken, needs_reauth: 0 });
   });
 
   it('a refresh whose outcome is unknown is never retried: the current token is kept, health says what to do, the log names the action', async () => {
@@ -55,7 +55,7 @@ describe('a slow token refresh', () => {
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Xin chào' })).rejects.toThrow();
     expect(oauthCalls).toBe(1);
     // The stored pair is untouched and not marked broken: the access token is used while it lasts.
-    expect(t.bot.db.prepare('SELECT access_token, refresh_token, needs_reauth FROM zalo_tokens').get()).toEqual({
+    expect(repos(t.bot).tokens.get()).toMatchObject({
       access_token: CREDS.accessToken,
       refresh_token: CREDS.refreshToken,
       needs_reauth: 0,

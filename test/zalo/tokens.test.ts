@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ZaloApiError, ZaloHttpError, ZaloReauthRequiredError } from '../../src/zalo/errors.ts';
 import { CREDS, makeTempDir, removeTempDir, startTestBot, ZALO_API, ZALO_OAUTH, type TestBot } from '../helpers/bot.ts';
 import { sentOk, useNock } from '../helpers/nock.ts';
+import { repos } from '../helpers/repos.ts';
 
 // Token refresh through the real bot (live mode, tokens in SQLite); Zalo's API and OAuth hosts faked with nock.
 
@@ -35,12 +36,10 @@ function expectRefresh(refreshToken: string, answer: Record<string, unknown>, co
     });
 }
 
-const storedTokens = (t: TestBot) =>
-  t.bot.db.prepare('SELECT access_token, refresh_token, needs_reauth FROM zalo_tokens WHERE id = 1').get() as {
-    access_token: string;
-    refresh_token: string;
-    needs_reauth: number;
-  };
+const storedTokens = (t: TestBot) => {
+  const { access_token, refresh_token, needs_reauth } = repos(t.bot).tokens.get()!;
+  return { access_token, refresh_token, needs_reauth };
+};
 
 describe('token refresh', () => {
   it('seeds the env tokens into SQLite and does not refresh them on the first call', async () => {
@@ -65,7 +64,7 @@ describe('token refresh', () => {
     expect(oauth.isDone()).toBe(true);
     expect(api.isDone()).toBe(true);
     expect(storedTokens(t)).toEqual({ access_token: 'access-2', refresh_token: 'refresh-2', needs_reauth: 0 });
-    const expiresAt = t.bot.db.prepare('SELECT expires_at FROM zalo_tokens').pluck().get() as number;
+    const expiresAt = repos(t.bot).tokens.get()!.expires_at;
     expect(expiresAt - Date.now()).toBeGreaterThan(24 * 3600_000); // from expires_in (25 h), not the seed guess
   });
 
@@ -191,7 +190,7 @@ describe('token refresh', () => {
     nock(ZALO_OAUTH).post('/v4/oa/access_token').reply(502, 'Bad Gateway');
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Xin chào' })).rejects.toThrow(/OAuth refresh: HTTP 502/);
     expect(storedTokens(t).needs_reauth).toBe(0);
-    expect(t.bot.db.prepare('SELECT lock_owner FROM zalo_tokens').pluck().get()).toBeNull(); // lease released
+    expect(repos(t.bot).tokens.get()!.lock_owner).toBeNull(); // lease released
 
     expectRefresh(CREDS.refreshToken, { access_token: 'access-2', refresh_token: 'refresh-2', expires_in: '90000' });
     await expect(t.bot.client.sendMessage(USER, { kind: 'text', text: 'Xin chào' })).resolves.toEqual({ messageIds: ['m-ok'] });
