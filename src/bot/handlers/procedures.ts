@@ -50,6 +50,7 @@ export function pickChoice(folded: string, choices: readonly string[]): string |
 /** Procedure Q&A: answers, follow-ups ("số 2", "mất bao lâu"), clarifying choices and the browsing menu. */
 /** A follow-up this short (content words) that names no procedure is about the one just discussed. */
 const FOLLOW_UP_WORDS = 8;
+const FOLLOW_UP_MIN_PROCEDURE = 0.2;
 
 /** Below this understanding confidence an answer also goes to the unanswered-question log. */
 const LOW_CONFIDENCE = 0.5;
@@ -204,7 +205,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     if (current && !newTopic) {
       const plan = deps.planner.plan(current, today(ctx), question(ctx, undefined));
       // A short follow-up that names no other procedure ("con bé có phải đi theo không") stays on this one.
-      const short = u.query.tokens.length <= FOLLOW_UP_WORDS && u.intent !== 'procedure';
+      // (Gibberish is short too: the intent model must see a procedure question in it.)
+      const short = u.query.tokens.length <= FOLLOW_UP_WORDS && u.intent !== 'procedure' && u.scores.procedure >= FOLLOW_UP_MIN_PROCEDURE;
       if ((plan.lead.kind === 'note' || short) && current.status === 'active') return answer(ctx, current, 0, u.aspect);
     }
 
