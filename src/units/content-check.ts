@@ -52,7 +52,7 @@ export function checkUnits(root: string, today: Date): ContentIssue[] {
   for (const d of departments) {
     if (depIds.has(d.id)) issues.push({ file: depFile, severity: 'error', message: `duplicate department id "${d.id}"` });
     depIds.add(d.id);
-    for (const p of d.phrases.map(foldName)) {
+    for (const p of [...d.names, ...d.topics].map(foldName)) {
       const owner = phraseOwner.get(p);
       if (owner && owner !== d.id) issues.push({ file: depFile, severity: 'error', message: `phrase "${p}" names both ${owner} and ${d.id}` });
       phraseOwner.set(p, d.id);

@@ -86,7 +86,8 @@ export const departmentSchema = z.strictObject({
   code: z.string().regex(/^[A-Z]{2}\d{2}$/).nullable(),
   name: z.string().min(5),
   handles: z.array(z.string().min(3)).min(1),
-  phrases: z.array(z.string().min(2)).default([]),
+  names: z.array(z.string().min(2)).default([]),
+  topics: z.array(z.string().min(2)).default([]),
   address: z
     .strictObject({ text: z.string().min(5).optional(), status: statusSchema, note: z.string().optional(), former: z.array(z.string().min(5)).optional() })
     .refine((a) => (a.text === undefined) === (a.status === 'unknown'), { message: 'an address is unknown exactly when it has no text', path: ['status'] }),
