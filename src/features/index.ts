@@ -22,6 +22,7 @@ import { createPrivacy, type Privacy } from './privacy.ts';
 import { createProceduresFeature, type ProceduresFeature } from './procedures.ts';
 import { createQuizFeature, type QuizFeature } from './quiz.ts';
 import { createSatisfactionFeature, type SatisfactionFeature } from './satisfaction.ts';
+import { createUnitsFeature, type UnitsFeature } from './units.ts';
 
 export interface ConversationDeps {
   db: Db;
@@ -53,11 +54,12 @@ export interface Conversation {
   petitions: PetitionsFeature;
   quiz: QuizFeature;
   satisfaction: SatisfactionFeature;
+  units: UnitsFeature;
   questions: QuestionLog;
   privacy: Privacy;
 }
 
-/** Builds the features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy). */
+/** Builds the features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy, units). */
 export function createConversation(deps: ConversationDeps): Conversation {
   const sessions = createSessionStore(deps.db);
   const flows = createFlowStore(deps.db);
@@ -82,7 +84,15 @@ export function createConversation(deps: ConversationDeps): Conversation {
   });
   const quiz = createQuizFeature({ db: deps.db, contentDir: deps.contentDir, timeZone: deps.timeZone, i18n: deps.i18n, clock: deps.clock, piiLog: createPiiExportLog(deps.db) });
   const optOut = createOptOutFeature({ db: deps.db, words: procedures.lexicon.replies });
-  const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut];
+  const units = createUnitsFeature({
+    contentDir: deps.contentDir,
+    hotline: deps.hotline,
+    procedure: (id) => {
+      const p = procedures.index.get(id);
+      return p && { title: p.title, levels: p.levels, agency: p.agency };
+    },
+  });
+  const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut, units];
   const privacy = createPrivacy({
     features,
     // The core stores: the user row (language, last interaction), raw events and queued messages.
@@ -101,6 +111,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       satisfaction: satisfaction.handlers,
       optOut: optOut.handlers,
       privacy: createPrivacyHandlers({ eraseUser: privacy.eraseUser }),
+      units: units.handlers,
     },
     understander: procedures.understander,
     flows,
@@ -109,5 +120,5 @@ export function createConversation(deps: ConversationDeps): Conversation {
     satisfaction: satisfaction.service,
     questions,
   });
-  return { bot, features, procedures, petitions, quiz, satisfaction, questions, privacy };
+  return { bot, features, procedures, petitions, quiz, satisfaction, units, questions, privacy };
 }

@@ -50,6 +50,9 @@ export function splitTypeName(name: string): { type: PlaceType; core: string } {
 
 export const districtKey = (district: string, province: string) => `${foldName(district)}|${foldName(province)}`;
 
+/** A district in a button payload: "huyen-tran-de-soc-trang". */
+export const districtSlug = (d: District) => foldName(`${d.name} ${d.province}`).replace(/ /g, '-');
+
 const add = (map: Map<string, PlaceEntry[]>, key: string, entry: PlaceEntry) => map.set(key, [...(map.get(key) ?? []), entry]);
 
 export function createPlaceIndex(units: Unit[], departments: Department[]): PlaceIndex {

@@ -49,7 +49,7 @@ export const NEW_WORDS = new Set(['moi', 'new', 'hien nay', 'bay gio']);
 
 /** Asking where, how to reach, or what a place became. */
 export const WHERE_PHRASES = [
-  'o dau', 've dau', 'nam dau', 'o cho', 'thuoc cong an', 'thuoc xa', 'thuoc phuong', 'di dau', 'den dau', 'tai dau', 'thuoc dau', 'dau vay', 'cho nao', 'noi nao', 'ben nao', 'phia nao', 'huong nao',
+  'o dau', 've dau', 'nam dau', 'o cho cong an', 'thuoc cong an', 'thuoc xa', 'thuoc phuong', 'di dau', 'den dau', 'tai dau', 'thuoc dau', 'dau vay', 'cho nao', 'noi nao', 'ben nao', 'phia nao', 'huong nao',
   'duong nao', 'nam duong', 'o duong', 'duong gi', 'cho cu', 'dia chi', 'dia diem', 'tru so', 'so dien thoai', 'sdt', 'so dt', 'xin so', 'hotline',
   'lien he', 'lien lac', 'duong xuong', 'duong toi', 'duong den', 'duong di', 'duong ve', 'chi duong', 'ban do', 'dinh vi', 'map', 'gan cho', 'gan nhat',
   'nam o', 'nam gan', 'nay la', 'gio la', 'bay gio la', 'sap nhap', 'nhap vao', 'nhap ve', 'nhap vo', 'nhap voi', 'nhap lai', 'gop voi', 'gop lai',
@@ -58,6 +58,12 @@ export const WHERE_PHRASES = [
   'where', 'address', 'which police', 'which ward', 'which commune', 'which station', 'which office', 'station near', 'covers', 'handles',
   'responsible', 'belong', 'phone number', 'located', 'nearest', 'directions',
 ];
+
+/** Where in so many words: what a procedure question must say for the place to be its answer. */
+export const WHERE_STRICT = ['o dau', 'cho nao', 'noi nao', 'tai dau', 'di dau', 'den dau', 've dau', 'nam dau', 'duong nao', 'cong an nao', 'xa nao', 'phuong nao', 'where'];
+
+/** Words about the police: a place in such a message is the police's place. */
+export const POLICE_WORDS = ['cong an', 'don', 'tru so', 'police', 'station', 'csgt'];
 
 /** "Tôi ở …": the citizen says where they live (the answer names their unit). */
 export const LIVE_PHRASES = ['toi o', 'tui o', 'em o', 'e o', 'minh o', 'con o', 'nha o', 'song o', 'o tai', 'live in', 'lives in', 'living in'];

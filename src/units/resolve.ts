@@ -2,7 +2,7 @@ import { normalizeText, tokenize } from '../text/normalize.ts';
 import { districtKey, withinOneEdit, type District, type PlaceEntry, type PlaceIndex } from './place-index.ts';
 import {
   ANCHORS, COMMON_WORD_NAMES, COMMUNE_TYPES, DISTRICT_TYPES, ENGLISH_TYPES, FILLER, HAMLET_WORDS, KHMER_WORDS, LIVE_PHRASES, NAME_STOP, NEW_WORDS, NOT_FUZZY,
-  OFFICE_WORDS, OLD_WORDS, SHORT_TYPES, TYPE_WORDS, WHERE_PHRASES, type PlaceType,
+  OFFICE_WORDS, OLD_WORDS, POLICE_WORDS, SHORT_TYPES, TYPE_WORDS, WHERE_PHRASES, WHERE_STRICT, type PlaceType,
 } from './place-words.ts';
 import type { Department, OldUnit } from './schema.ts';
 
@@ -47,6 +47,12 @@ export interface PlaceResolution {
   lives: boolean;
   /** Nothing but the place (with police and politeness words). */
   bare: boolean;
+  /** Asks where in so many words ("ở đâu", "chỗ nào", "công an xã nào"), not only names an address or a phone. */
+  asksWhereStrictly: boolean;
+  /** The message speaks of the police ("công an", "đồn", "police"). */
+  police: boolean;
+  /** The place is certainly one: said with its type word or after "công an", or alone. */
+  strong: boolean;
 }
 
 const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10' };
@@ -54,6 +60,7 @@ const ROMAN: Record<string, string> = { i: '1', ii: '2', iii: '3', iv: '4', v: '
 const ROMAN_AFTER_WARD = /(?<![\p{L}\p{N}])(phường|phuong|p|f)\s*\.?\s*(viii|iii)(?![\p{L}\p{N}])/gu;
 const POLITE_A = /(?<![\p{L}\p{N}])ạ(?![\p{L}\p{N}])/gu;
 const MAX_NAME_TOKENS = 4;
+const LIVES_MAX_TOKENS = 12;
 
 /** The message as tokens: Khmer words in Vietnamese, roman ward numbers as digits, everyday short forms expanded. */
 export function placeTokens(text: string): string[] {
@@ -249,7 +256,7 @@ function unknownName(tokens: string[]): { name: string; type: PlaceType } | unde
     const policeBefore = phraseAt(tokens, i - 2, 2) === 'cong an' || tokens[i - 1] === 'ca';
     const words: string[] = [];
     for (let j = i + 1; j < tokens.length && words.length < 3 && /^[a-z]+$/.test(tokens[j]!) && !NAME_STOP.has(tokens[j]!) && !typeBefore(tokens, j + 1); j++) words.push(tokens[j]!);
-    if (words.length > 0 && (policeBefore || OLD_WORDS.has(tokens[i + 1 + words.length] ?? ''))) return { name: words.join(' '), type: t.type };
+    if (words.length >= 2 && (policeBefore || OLD_WORDS.has(tokens[i + 1 + words.length] ?? ''))) return { name: words.join(' '), type: t.type };
   }
   return undefined;
 }
@@ -264,13 +271,16 @@ export function resolvePlace(index: PlaceIndex, text: string): PlaceResolution {
   const tokens = placeTokens(text);
   const joined = ` ${tokens.join(' ')} `;
   const asksWhere = hasPhrase(joined, WHERE_PHRASES);
-  const lives = hasPhrase(joined, LIVE_PHRASES);
+  // "Tôi ở xã Lai Hòa": a short statement of where one lives (in a long message it is only context).
+  const lives = tokens.length <= LIVES_MAX_TOKENS && hasPhrase(joined, LIVE_PHRASES);
   const mentions = findMentions(index, tokens);
   const covered = new Set<number>();
   for (const m of mentions) for (let i = m.from; i < m.end + (ENGLISH_TYPES[tokens[m.end] ?? ''] && m.from === m.start ? 1 : 0); i++) covered.add(i);
   const rest = tokens.filter((t, i) => !covered.has(i) && !FILLER.has(t) && !OLD_WORDS.has(t) && !NEW_WORDS.has(t));
   const bare = mentions.length > 0 && rest.length === 0 && mentions.every((m) => m.anchored || !m.everyday);
-  const base = { asksWhere, lives, bare };
+  const asksWhereStrictly = hasPhrase(joined, WHERE_STRICT);
+  const police = hasPhrase(joined, POLICE_WORDS);
+  const base = { asksWhere, lives, bare, asksWhereStrictly, police, strong: false };
   const none = (): PlaceResolution => {
     const department = asksWhere ? findDepartment(index, joined) : undefined;
     if (department) return { ...base, answer: { kind: 'department', department }, candidates: [] };
@@ -284,6 +294,7 @@ export function resolvePlace(index: PlaceIndex, text: string): PlaceResolution {
   let next = found.end;
   while (next < tokens.length && (covered.has(next) || (ENGLISH_TYPES[tokens[next]!] !== undefined && next === found.end))) next++;
   const primary = { ...found, old: found.old || OLD_WORDS.has(tokens[next] ?? ''), fresh: found.fresh || NEW_WORDS.has(tokens[next] ?? '') };
+  base.strong = bare || primary.type !== undefined || hasPhrase(` ${tokens.slice(Math.max(0, primary.from - 2), primary.from).join(' ')} `, POLICE_WORDS);
   const entries = byType(primary);
   const q = qualifiersOf(mentions, found);
   const districts = entries.flatMap((e) => (e.kind === 'district' ? [e.district] : []));

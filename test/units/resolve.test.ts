@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { foldMarks } from '../../src/text/normalize.ts';
 import { loadUnits } from '../../src/units/load.ts';
 import { createPlaceIndex, splitTypeName, withinOneEdit } from '../../src/units/place-index.ts';
+import { NOT_FUZZY, TYPE_WORDS } from '../../src/units/place-words.ts';
 import { resolvePlace, type PlaceResolution } from '../../src/units/resolve.ts';
 
 const { units, departments } = loadUnits('content');
@@ -179,7 +180,7 @@ describe('resolvePlace: properties', () => {
         const typo = `${name.slice(0, i)}${letter}${name.slice(i + 1)}`;
         if (index.byName.has(typo)) return true; // the typo is another real name
         if ([...index.byName.keys()].some((k) => k !== name && withinOneEdit(k, typo))) return true; // …or as near to one
-        if (typo.split(' ').some((w) => ['huyen', 'quan', 'phuong', 'xa', 'tinh', 'cu', 'moi', 'o', 'dau'].includes(w))) return true; // …or a word of the question
+        if (typo.split(' ').some((w) => NOT_FUZZY.has(w) || TYPE_WORDS.some(([t]) => t === w))) return true; // …or a word of the question
         const entry = index.byName.get(name)!.find((e) => e.kind === 'new' || e.kind === 'old');
         const type = entry && (entry.kind === 'new' || entry.kind === 'old') ? entry.type : 'huyen';
         const exact = label(resolve(`cong an ${type} ${name} o dau`));
