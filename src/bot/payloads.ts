@@ -14,7 +14,7 @@ export type Payload =
   | { feature: 'quiz'; action: 'answer'; args: string[] }
   | { feature: 'language'; action: 'choose'; code: string }
   | { feature: 'rating'; action: 'rate'; raw: string }
-  | { feature: 'units'; action: 'unit' | 'district'; id: string };
+  | { feature: 'units'; action: 'unit' | 'district' | 'change'; id: string };
 
 const PROCEDURE = '#cmd:';
 const PETITION = '#pa:';
@@ -47,6 +47,8 @@ export const payloads = {
   unit: (id: string) => `${UNIT}${id}`,
   /** The units covering an old district, by its slug ("huyen-tran-de-soc-trang"). */
   district: (slug: string) => `${UNIT}d:${slug}`,
+  /** "Tôi ở xã khác": forget the citizen's commune and ask again. */
+  unitChange: `${UNIT}change`,
 } as const;
 
 /** Reads a button payload; undefined for typed text (a typed "#cccd het han" is a question, not a payload). */
@@ -58,6 +60,7 @@ export function parsePayload(text: string): Payload | undefined {
   if (text.startsWith(RATING)) return { feature: 'rating', action: 'rate', raw: text };
   if (text.startsWith(UNIT)) {
     const rest = text.slice(UNIT.length);
+    if (rest === 'change') return { feature: 'units', action: 'change', id: '' };
     return rest.startsWith('d:') ? { feature: 'units', action: 'district', id: rest.slice(2) } : { feature: 'units', action: 'unit', id: rest };
   }
   if (text.startsWith(PROCEDURE)) {

@@ -5,6 +5,7 @@ import { createBot, type Bot } from '../bot/create-bot.ts';
 import { createFlowStore } from '../bot/flow-store.ts';
 import { createLanguageHandlers } from '../bot/handlers/language.ts';
 import { createMenuHandlers } from '../bot/handlers/menu.ts';
+import type { ProcedureHandlerDeps } from '../bot/handlers/procedures.ts';
 import { createPrivacyHandlers } from '../bot/handlers/privacy.ts';
 import { createSafetyHandlers } from '../bot/handlers/safety.ts';
 import { createSessionStore } from '../bot/session.ts';
@@ -64,7 +65,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const sessions = createSessionStore(deps.db);
   const flows = createFlowStore(deps.db);
   const questions = createQuestionLog(deps.db);
-  const procedures = createProceduresFeature({ contentDir: deps.contentDir, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline, intentModel: deps.intentModel });
+  // Commune-level procedure answers name the citizen's own unit (the units feature, built below).
+  const late: { localUnit?: ProcedureHandlerDeps['localUnit'] } = {};
+  const procedures = createProceduresFeature({
+    contentDir: deps.contentDir,
+    sessions,
+    questions,
+    timeZone: deps.timeZone,
+    hotline: deps.hotline,
+    intentModel: deps.intentModel,
+    localUnit: (ctx, p) => late.localUnit?.(ctx, p),
+  });
   const satisfaction = createSatisfactionFeature({ db: deps.db, secret: deps.secret, timeZone: deps.timeZone });
   const petitions = createPetitionsFeature({
     db: deps.db,
@@ -85,6 +96,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const quiz = createQuizFeature({ db: deps.db, contentDir: deps.contentDir, timeZone: deps.timeZone, i18n: deps.i18n, clock: deps.clock, piiLog: createPiiExportLog(deps.db) });
   const optOut = createOptOutFeature({ db: deps.db, words: procedures.lexicon.replies });
   const units = createUnitsFeature({
+    db: deps.db,
     contentDir: deps.contentDir,
     hotline: deps.hotline,
     procedure: (id) => {
@@ -92,6 +104,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return p && { title: p.title, levels: p.levels, agency: p.agency };
     },
   });
+  late.localUnit = units.handlers.localUnit;
   const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut, units];
   const privacy = createPrivacy({
     features,

@@ -68,6 +68,13 @@ export const POLICE_WORDS = ['cong an', 'don', 'tru so', 'police', 'station', 'c
 /** "Tôi ở …": the citizen says where they live (the answer names their unit). */
 export const LIVE_PHRASES = ['toi o', 'tui o', 'em o', 'e o', 'minh o', 'con o', 'nha o', 'song o', 'o tai', 'live in', 'lives in', 'living in'];
 
+/** "Tôi ở xã khác": the citizen's remembered commune is not theirs (short messages only). */
+export const CHANGE_PHRASES = [
+  'toi o xa khac', 'toi o phuong khac', 'tui o xa khac', 'tui o phuong khac', 'em o xa khac', 'em o phuong khac', 'e o xa khac', 'e o phuong khac',
+  'minh o xa khac', 'minh o phuong khac', 'doi xa cua toi', 'doi phuong cua toi', 'doi noi o', 'doi cho o', 'i live elsewhere',
+  'i live in another commune', 'i live in another ward',
+];
+
 /** Words a bare unit name may come with ("công an xã Lai Hòa ạ", "phường 5 Sóc Trăng cũ"). */
 export const FILLER = new Set([
   'cong', 'an', 'ca', 'ad', 'admin', 'a', 'ak', 'ah', 'ha', 'oi', 'vay', 'v', 'z', 'dzay', 'nhe', 'nha', 'cho', 'hoi', 'xin', 'da', 'd', 'cu', 'moi', 'do',

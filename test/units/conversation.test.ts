@@ -74,8 +74,10 @@ describe('units conversation', () => {
     expect(r.text).toContain('Công an xã Long Phú (gồm thị trấn Long Phú, xã Long Phú cũ của huyện Long Phú)');
     const [card] = await c.tap(r, 'Xem thủ tục');
     expect(card!.text).toMatch(/^CẤP, CẤP ĐỔI, CẤP LẠI THẺ CĂN CƯỚC/);
-    // Without a place, the procedure answers as before.
-    expect(last(await c.say('làm căn cước ở đâu')).text).toMatch(/^CẤP, CẤP ĐỔI, CẤP LẠI THẺ CĂN CƯỚC/);
+    // "Tôi ở …" was remembered: a commune-level procedure answer now names the citizen's unit after the card.
+    const [answer, yours] = await c.say('làm căn cước ở đâu');
+    expect(answer!.text).toMatch(/^CẤP, CẤP ĐỔI, CẤP LẠI THẺ CĂN CƯỚC/);
+    expect(yours!.text).toBe('📍 Công an xã, phường của bạn: Công an xã Long Phú (gồm thị trấn Long Phú, xã Long Phú cũ của huyện Long Phú).');
   });
 
   it('answers a bare unit name, an unchanged commune, a department, an unknown name, and English', async () => {
@@ -103,6 +105,52 @@ describe('units conversation', () => {
   });
 });
 
+describe("units: the citizen's own unit", () => {
+  const texts = (r: { text: string }[]) => r.map((m) => m.text);
+
+  it('asks once when a commune-level answer depends on it, remembers the reply, names it, changes and erases it', async () => {
+    tb = await startTestBot({ outboxPollMs: 20 });
+    const c = citizen(tb, '7201');
+    const first = texts(await c.say('đăng ký thường trú ở đâu'));
+    expect(first[0]).toMatch(/^ĐĂNG KÝ THƯỜNG TRÚ/);
+    expect(first.at(-1)).toMatch(/^Bạn ở xã, phường nào\?/);
+    // Asked once only.
+    expect(texts(await c.say('đăng ký thường trú ở đâu')).some((t) => t.startsWith('Bạn ở xã, phường nào'))).toBe(false);
+    // The reply to the question: remembered, and said so.
+    const reply = last(await c.say('phường 5 sóc trăng'));
+    expect(reply.text).toContain('Công an phường Sóc Trăng (gồm phường 5, 6, 7, 8 cũ của TP Sóc Trăng)');
+    expect(reply.text).toContain('Mình đã ghi nhớ phường Sóc Trăng là nơi bạn ở');
+    expect(reply.buttons.map((b) => b.title)).toContain('Tôi ở xã khác');
+    // A commune-level procedure now names the citizen's unit; a provincial one does not.
+    const named = await c.say('đăng ký tạm trú');
+    expect(named[0]!.text).toMatch(/^ĐĂNG KÝ TẠM TRÚ/);
+    expect(named[1]).toMatchObject({ text: '📍 Công an xã, phường của bạn: Công an phường Sóc Trăng (gồm phường 5, 6, 7, 8 cũ của TP Sóc Trăng).' });
+    expect(named[1]!.buttons.map((b) => b.title)).toEqual(['Địa chỉ, điện thoại', 'Tôi ở xã khác']);
+    expect(texts(await c.say('làm hộ chiếu')).some((t) => t.startsWith('📍'))).toBe(false);
+    // "Tôi ở xã khác": forgotten, and the next commune typed is the new one.
+    expect(last(await c.say('tôi ở xã khác')).text).toMatch(/^Mình đã bỏ xã, phường đã ghi nhớ/);
+    expect(texts(await c.say('đăng ký tạm trú')).some((t) => t.startsWith('📍'))).toBe(false);
+    expect(last(await c.say('xã Lai Hòa')).text).toContain('Mình đã ghi nhớ xã Lai Hòa là nơi bạn ở');
+    expect(texts(await c.say('đăng ký tạm trú')).some((t) => t.includes('Công an xã Lai Hòa'))).toBe(true);
+    // Erasure takes it with the rest.
+    await c.say('xóa dữ liệu của tôi');
+    expect(texts(await c.say('đăng ký tạm trú')).some((t) => t.startsWith('📍'))).toBe(false);
+  });
+
+  it('remembers "tôi ở …" said with a where-question, and a unit tapped right after the question', async () => {
+    tb = await startTestBot({ outboxPollMs: 20 });
+    const c = citizen(tb, '7202');
+    expect(last(await c.say('tôi ở xã Đại Tâm cũ, công an ở đâu')).text).toContain('Mình đã ghi nhớ phường Mỹ Xuyên là nơi bạn ở');
+    const d = citizen(tb, '7203');
+    await d.say('đăng ký thường trú ở đâu');
+    const q = last(await d.say('Phường 1'));
+    expect(last(await d.tap(q, 'Phường 1 – TX Ngã Năm')).text).toContain('Mình đã ghi nhớ phường Ngã Năm là nơi bạn ở');
+    // Without the bot's question, a tapped or bare name is only looked up.
+    const e = citizen(tb, '7204');
+    expect(last(await e.say('xã Lai Hòa')).text).not.toContain('ghi nhớ');
+  });
+});
+
 describe('units: the nearest unit once units carry coordinates', () => {
   const { units, departments } = loadUnits('content');
   const t = createI18n({ unitName: 'Công an thành phố Cần Thơ' }).forLanguage('vi');
@@ -111,7 +159,8 @@ describe('units: the nearest unit once units carry coordinates', () => {
 
   it('names the unit nearest to the shared point, with its distance', () => {
     const placed = units.map((u) => (u.id === 'phuong-phu-loi' ? { ...u, police: { confirmed: false, lat: 9.6025, lng: 105.9739 } } : u.id === 'phuong-ninh-kieu' ? { ...u, police: { confirmed: false, lat: 10.0341, lng: 105.7876 } } : u));
-    const handlers = createUnitHandlers({ index: createPlaceIndex(placed, departments), hotline: undefined, procedure: () => undefined });
+    const store = { get: () => ({ unitId: undefined, askedAt: undefined }), set: () => undefined, asked: () => undefined, clear: () => undefined };
+    const handlers = createUnitHandlers({ index: createPlaceIndex(placed, departments), hotline: undefined, procedure: () => undefined, store });
     const out = handlers.location(ctxAt('9.6100', '105.9800'));
     expect(out.unit).toEqual({ id: 'phuong-phu-loi', name: 'Phường Phú Lợi' });
     expect(out.replies[0]).toMatchObject({ text: expect.stringMatching(/^Gần vị trí bạn gửi nhất là trụ sở Công an phường Phú Lợi \(khoảng 1\.\d km/) });

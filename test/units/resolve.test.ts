@@ -178,7 +178,7 @@ describe('resolvePlace: properties', () => {
         const i = pos % name.length;
         if (name[i] === ' ' || name[i] === letter) return true;
         const typo = `${name.slice(0, i)}${letter}${name.slice(i + 1)}`;
-        if (index.byName.has(typo)) return true; // the typo is another real name
+        if (index.byName.has(typo) || /(.)\1\1/.test(typo)) return true; // another real name, or "uuu" (folding collapses it)
         if ([...index.byName.keys()].some((k) => k !== name && withinOneEdit(k, typo))) return true; // …or as near to one
         if (typo.split(' ').some((w) => NOT_FUZZY.has(w) || TYPE_WORDS.some(([t]) => t === w))) return true; // …or a word of the question
         const entry = index.byName.get(name)!.find((e) => e.kind === 'new' || e.kind === 'old');
@@ -186,7 +186,7 @@ describe('resolvePlace: properties', () => {
         const exact = label(resolve(`cong an ${type} ${name} o dau`));
         return label(resolve(`cong an ${type} ${typo} o dau`)) === exact;
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -199,11 +199,11 @@ describe('resolvePlace: properties', () => {
   });
 
   it('finds no unit in questions that name none', () => {
-    const words = ['làm', 'căn cước', 'cần', 'giấy tờ', 'gì', 'hộ chiếu', 'đăng ký', 'tạm trú', 'an ninh', 'trật tự', 'bao lâu', 'lệ phí', 'phạt', 'xe', 'mất', 'vĩnh viễn', 'thuận lợi', 'hòa bình', 'kế sách', 'đại hải', 'ở đâu', 'công an', 'không'];
+    const words = ['làm', 'căn cước', 'cần', 'giấy tờ', 'gì', 'hộ chiếu', 'đăng ký', 'tạm trú', 'an ninh', 'trật tự', 'bao lâu', 'lệ phí', 'phạt', 'xe', 'mất', 'vĩnh viễn', 'thuận lợi', 'hòa bình', 'an ninh', 'ở đâu', 'công an', 'không'];
     fc.assert(fc.property(fc.array(fc.constantFrom(...words), { minLength: 2, maxLength: 8 }), (parts) => {
       const q = `${parts.join(' ')}`;
-      if (parts[0] === 'kế sách' || parts[0] === 'đại hải' || parts[0] === 'vĩnh viễn') return true; // a name first is the message's topic
-      return !['unit', 'choose', 'district'].includes(resolve(q).answer.kind) || parts.some((p, i) => p === 'công an' && ['kế sách', 'đại hải', 'vĩnh viễn'].includes(parts[i + 1] ?? ''));
+      // Names that are also everyday words ("vĩnh viễn", "an ninh") are places only with their type word.
+      return !['unit', 'choose', 'district'].includes(resolve(q).answer.kind);
     }));
   });
 });

@@ -1,8 +1,10 @@
-import { queryButton, text, type Button } from '../../messages.ts';
-import { departmentAnswer, districtAnswer, optionLine, optionTitle, policeName, unitAnswer } from '../../units/answer.ts';
+import { queryButton, text, type Button, type OutgoingMessage } from '../../messages.ts';
+import { composition, departmentAnswer, districtAnswer, optionLine, optionTitle, policeName, unitAnswer } from '../../units/answer.ts';
 import { districtSlug, splitTypeName, type District, type PlaceIndex } from '../../units/place-index.ts';
-import { resolvePlace, type PlaceOption, type PlaceResolution } from '../../units/resolve.ts';
+import { CHANGE_PHRASES } from '../../units/place-words.ts';
+import { placeTokens, resolvePlace, type PlaceOption, type PlaceResolution } from '../../units/resolve.ts';
 import type { OldUnit, Unit } from '../../units/schema.ts';
+import type { UserUnitStore } from '../../units/user-unit-store.ts';
 import type { BotContext, HandlerOutcome } from '../context.ts';
 import { payloads } from '../payloads.ts';
 
@@ -17,11 +19,16 @@ export interface UnitHandlerDeps {
   index: PlaceIndex;
   hotline: string | undefined;
   procedure: (id: string) => ProcedureInfo | undefined;
+  /** The citizen's own commune, remembered once said. */
+  store: UserUnitStore;
 }
 
 type Outcome = HandlerOutcome & { intent: string };
 
 const MAX_BUTTONS = 5;
+/** A commune typed this soon after the bot asked for it is the citizen's answer. */
+const ANSWER_WINDOW_MS = 30 * 60_000;
+const CHANGE_MAX_TOKENS = 8;
 const BUTTON_TITLE_MAX = 40;
 const EARTH_KM = 6371;
 const short = (s: string) => (s.length <= BUTTON_TITLE_MAX ? s : `${s.slice(0, BUTTON_TITLE_MAX - 1).trimEnd()}…`);
@@ -59,8 +66,22 @@ export function createUnitHandlers(deps: UnitHandlerDeps) {
     return id && p?.levels.includes('xa') ? { ...p, id } : undefined;
   }
 
+  /** "Tôi ở xã khác". */
+  function changes(ctx: BotContext): boolean {
+    const tokens = placeTokens(ctx.text);
+    const joined = ` ${tokens.join(' ')} `;
+    return tokens.length <= CHANGE_MAX_TOKENS && CHANGE_PHRASES.some((p) => joined.includes(` ${p} `));
+  }
+
+  /** The bot asked for the citizen's commune a moment ago and has no answer yet. */
+  function awaited(ctx: BotContext): boolean {
+    const own = deps.store.get(ctx.userId);
+    return own.unitId === undefined && own.askedAt !== undefined && ctx.now.getTime() - own.askedAt < ANSWER_WINDOW_MS;
+  }
+
   function matches(ctx: BotContext): boolean {
     if (ctx.event.type !== 'text' || ctx.payload || ctx.text.trim().length === 0) return false;
+    if (changes(ctx)) return true;
     const u = ctx.understanding;
     // Another agency's business named by its words ("đăng ký kinh doanh ở Kế Sách"): that answer, not the place.
     if (u?.intent === 'out_of_scope' && u.outOfScopeWhere) return false;
@@ -82,12 +103,17 @@ export function createUnitHandlers(deps: UnitHandlerDeps) {
     return deps.hotline ? [{ kind: 'phone', title: ctx.t('menu.hotline'), phone: deps.hotline }, call113] : [call113];
   }
 
-  function unitReply(ctx: BotContext, unit: Unit, old: OldUnit[], procedure?: ProcedureInfo & { id: string }): Outcome {
-    const body = unitAnswer(ctx.t, deps.index, unit, { old, hotline: deps.hotline, dutyDesk, procedure: procedure && { title: procedure.title, agency: procedure.agency } });
+  function unitReply(ctx: BotContext, unit: Unit, old: OldUnit[], procedure?: ProcedureInfo & { id: string }, remember = false): Outcome {
+    let body = unitAnswer(ctx.t, deps.index, unit, { old, hotline: deps.hotline, dutyDesk, procedure: procedure && { title: procedure.title, agency: procedure.agency } });
     const buttons: Button[] = [];
     if (procedure) buttons.push(queryButton(short(ctx.t('units.procedureButton')), payloads.procedure(procedure.id)));
     if (unit.police?.map_url) buttons.push({ kind: 'url', title: ctx.t('units.mapButton'), url: unit.police.map_url });
     buttons.push(...callButtons(ctx));
+    if (remember) {
+      deps.store.set(ctx.userId, unit.id, ctx.now.getTime());
+      body = `${body}\n${ctx.t('units.remembered', { unit: unit.name.charAt(0).toLowerCase() + unit.name.slice(1) })}`;
+      buttons.push(queryButton(short(ctx.t('units.changeButton')), payloads.unitChange));
+    }
     return { replies: [text(body, buttons)], intent: 'place', unit: { id: unit.id, name: unit.name } };
   }
 
@@ -107,15 +133,42 @@ export function createUnitHandlers(deps: UnitHandlerDeps) {
     return { replies: [text(ctx.t('units.choose', { name, count: options.length, lines, example }), buttons)], intent: 'place' };
   }
 
+  /** Forgets the remembered commune and asks for it again. */
+  function change(ctx: BotContext): Outcome {
+    deps.store.asked(ctx.userId, ctx.now.getTime(), true);
+    return { replies: [text(ctx.t('units.changeAsk'))], intent: 'place' };
+  }
+
+  /**
+   * What a commune-level procedure answer adds: the citizen's own unit when remembered; else, once, when they asked
+   * where to go, the question which commune they live in.
+   */
+  function localUnit(ctx: BotContext, procedure: { levels: string[] }): OutgoingMessage | undefined {
+    if (!procedure.levels.includes('xa')) return undefined;
+    const own = deps.store.get(ctx.userId);
+    const unit = own.unitId ? deps.index.units.get(own.unitId) : undefined;
+    if (unit) {
+      const buttons = [queryButton(short(ctx.t('units.yoursButton')), payloads.unit(unit.id)), queryButton(short(ctx.t('units.changeButton')), payloads.unitChange)];
+      return text(ctx.t('units.yours', { police: policeName(ctx.t, unit), composition: composition(ctx.t, unit) }), buttons);
+    }
+    const asksWhere = ctx.understanding?.aspect === 'where' || (ctx.event.type === 'text' && !ctx.payload && resolution(ctx).asksWhereStrictly);
+    if (!asksWhere || own.askedAt !== undefined) return undefined;
+    deps.store.asked(ctx.userId, ctx.now.getTime());
+    return text(ctx.t('units.askYours'));
+  }
+
   return {
     matches,
+    localUnit,
     /** A typed where-question (or a bare unit name) the resolver placed. */
     message(ctx: BotContext): Outcome {
+      if (changes(ctx)) return change(ctx);
       const r = resolution(ctx);
       const a = r.answer;
       switch (a.kind) {
         case 'unit':
-          return unitReply(ctx, deps.index.units.get(a.unitId)!, a.old, communeProcedure(ctx));
+          // "Tôi ở …", or the commune typed right after the bot asked for it: the citizen's own, remembered.
+          return unitReply(ctx, deps.index.units.get(a.unitId)!, a.old, communeProcedure(ctx), r.lives || (r.bare && awaited(ctx)));
         case 'district':
           return districtReply(ctx, a.district);
         case 'choose':
@@ -131,8 +184,9 @@ export function createUnitHandlers(deps: UnitHandlerDeps) {
     /** A unit or district button from a choice or a district list. */
     button(ctx: BotContext): Outcome {
       const p = ctx.payload;
+      if (p?.feature === 'units' && p.action === 'change') return change(ctx);
       const unit = p?.feature === 'units' && p.action === 'unit' ? deps.index.units.get(p.id) : undefined;
-      if (unit) return unitReply(ctx, unit, []);
+      if (unit) return unitReply(ctx, unit, [], undefined, awaited(ctx));
       const district = p?.feature === 'units' && p.action === 'district' ? [...deps.index.districts.values()].find((d) => districtSlug(d) === p.id) : undefined;
       if (district) return districtReply(ctx, district);
       return { replies: [text(ctx.t('intent.unknown'))], intent: 'unknown' };
