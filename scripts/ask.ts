@@ -42,12 +42,14 @@ async function answer(question: string): Promise<void> {
   const result = await runner.ask(question, session ? 'ask-session' : `ask-${n}`);
   if (json) {
     const date = localDate(runner.now(), config.timeZone);
-    // The contract keys only (question, intent, procedures, reply, date): the route is for the eval.
+    // The contract keys only (question, intent, procedures, reply, date, and unit when the answer names one): the
+    // route is for the eval.
     const { route: _route, ...contract } = result;
     process.stdout.write(`${JSON.stringify({ ...contract, date })}\n`);
   } else {
     const procs = result.procedures.map((p) => `${p.title} [${p.code ?? '-'}] ${p.score}`).join(' | ');
-    process.stdout.write(`? ${question}\n[${result.intent}]${procs ? ` ${procs}` : ''}\n${result.reply}\n\n`);
+    const unit = result.unit ? ` {${result.unit.name}}` : '';
+    process.stdout.write(`? ${question}\n[${result.intent}]${procs ? ` ${procs}` : ''}${unit}\n${result.reply}\n\n`);
   }
 }
 

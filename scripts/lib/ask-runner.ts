@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConversation, type Conversation } from '../../src/features/index.ts';
-import type { ProcedureRef } from '../../src/bot/context.ts';
+import type { ProcedureRef, UnitRef } from '../../src/bot/context.ts';
 import { loadIntentModel, type IntentModel } from '../../src/classifier/intent-model.ts';
 import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -23,6 +23,8 @@ export interface AskResult {
   route: string;
   procedures: ProcedureRef[];
   reply: string;
+  /** The commune or ward the answer names, only when it names one (content/units/). */
+  unit?: UnitRef;
 }
 
 /** The bot's conversation path on a temporary database, without Zalo or HTTP. */
@@ -83,7 +85,7 @@ export async function createAskRunner(config: Config, clock: Clock = systemClock
       t: i18n.forLanguage(language),
       now,
     });
-    const result: AskResult = { question, intent: routed.intent ?? 'unknown', route: routed.route ?? 'none', procedures: routed.procedures, reply: replyText(routed.replies) };
+    const result: AskResult = { question, intent: routed.intent ?? 'unknown', route: routed.route ?? 'none', procedures: routed.procedures, reply: replyText(routed.replies), ...(routed.unit ? { unit: routed.unit } : {}) };
     return { result, messages: routed.replies };
   };
   return {

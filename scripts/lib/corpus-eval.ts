@@ -46,8 +46,10 @@ export function observedLabel(r: AskResult): string {
 export function labelMatches(gold: string, observed: string): boolean {
   if (gold === observed) return true;
   if (gold === 'vague') return observed === 'clarify' || observed === 'unknown';
-  // "Where is the commune police" until units exist: the contact reply (hotline, address) is the right handling.
+  // "Where is the commune police": the units answer (route `unit`, intent place), or the contact reply where the
+  // resolver finds no place. "How do I reach the city police" may be answered by the units' duty-desk entry.
   if (gold === 'place') return observed === 'contact';
+  if (gold === 'contact') return observed === 'place';
   return false;
 }
 

@@ -37,11 +37,19 @@ export interface ProcedureRef {
   score: number;
 }
 
+/** A commune or ward named in a reply (content/units/), for the `ask` tool. */
+export interface UnitRef {
+  id: string;
+  name: string;
+}
+
 /** What a handler decided: the replies, and optionally the intent and procedures behind them. */
 export interface HandlerOutcome {
   replies: OutgoingMessage[];
   intent?: string;
   procedures?: ProcedureRef[];
+  /** The unit the answer names, when it names one. */
+  unit?: UnitRef;
   /**
    * The satisfaction question may follow (src/bot/create-bot.ts): a detail was opened, or this is the second turn on
    * the same procedure. Never under a first answer.

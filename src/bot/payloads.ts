@@ -13,13 +13,15 @@ export type Payload =
   | { feature: 'quiz'; action: 'start' }
   | { feature: 'quiz'; action: 'answer'; args: string[] }
   | { feature: 'language'; action: 'choose'; code: string }
-  | { feature: 'rating'; action: 'rate'; raw: string };
+  | { feature: 'rating'; action: 'rate'; raw: string }
+  | { feature: 'units'; action: 'unit' | 'district' | 'change'; id: string };
 
 const PROCEDURE = '#cmd:';
 const PETITION = '#pa:';
 const QUIZ = '#quiz:';
 const LANGUAGE = '#lang:';
 const RATING = '#rate:';
+const UNIT = '#unit:';
 
 /** Builders of every payload the bot puts on a button. */
 export const payloads = {
@@ -41,6 +43,12 @@ export const payloads = {
   /** A satisfaction rating; `signed` is the subject, reference, id and score with their signature. */
   rating: (signed: string) => `${RATING}${signed}`,
   ratingPrefix: RATING,
+  /** A commune or ward, by its id (content/units/<id>.yaml). */
+  unit: (id: string) => `${UNIT}${id}`,
+  /** The units covering an old district, by its slug ("huyen-tran-de-soc-trang"). */
+  district: (slug: string) => `${UNIT}d:${slug}`,
+  /** "Tôi ở xã khác": forget the citizen's commune and ask again. */
+  unitChange: `${UNIT}change`,
 } as const;
 
 /** Reads a button payload; undefined for typed text (a typed "#cccd het han" is a question, not a payload). */
@@ -50,6 +58,11 @@ export function parsePayload(text: string): Payload | undefined {
   if (text.startsWith(QUIZ)) return { feature: 'quiz', action: 'answer', args: text.slice(QUIZ.length).split(':') };
   if (text.startsWith(LANGUAGE)) return { feature: 'language', action: 'choose', code: text.slice(LANGUAGE.length) };
   if (text.startsWith(RATING)) return { feature: 'rating', action: 'rate', raw: text };
+  if (text.startsWith(UNIT)) {
+    const rest = text.slice(UNIT.length);
+    if (rest === 'change') return { feature: 'units', action: 'change', id: '' };
+    return rest.startsWith('d:') ? { feature: 'units', action: 'district', id: rest.slice(2) } : { feature: 'units', action: 'unit', id: rest };
+  }
   if (text.startsWith(PROCEDURE)) {
     const [action = '', ...args] = text.slice(PROCEDURE.length).split(':');
     if (text === payloads.menu) return { feature: 'menu', action: 'menu' };

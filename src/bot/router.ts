@@ -1,4 +1,4 @@
-import type { BotContext, HandlerOutcome, ProcedureRef, Route } from './context.ts';
+import type { BotContext, HandlerOutcome, ProcedureRef, Route, UnitRef } from './context.ts';
 import type { OutgoingMessage } from '../messages.ts';
 
 export interface RoutedReply {
@@ -8,6 +8,8 @@ export interface RoutedReply {
   procedures: ProcedureRef[];
   /** The satisfaction question may follow (HandlerOutcome.rateable). */
   rateable?: boolean;
+  /** The commune or ward the answer names (HandlerOutcome.unit). */
+  unit?: UnitRef;
 }
 
 /** Runs the first route that matches the context; returns the route too, so the bot can add the follow-ups. */
@@ -17,7 +19,7 @@ export function routeEvent(routes: readonly Route[], ctx: BotContext): { route: 
     const out: OutgoingMessage[] | HandlerOutcome = route.handle(ctx);
     const reply: RoutedReply = Array.isArray(out)
       ? { route: route.name, replies: out, intent: undefined, procedures: [], rateable: false }
-      : { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [], rateable: out.rateable ?? false };
+      : { route: route.name, replies: out.replies, intent: out.intent, procedures: out.procedures ?? [], rateable: out.rateable ?? false, ...(out.unit ? { unit: out.unit } : {}) };
     return { route, reply };
   }
   return { route: undefined, reply: { route: undefined, replies: [], intent: undefined, procedures: [], rateable: false } };

@@ -1,6 +1,6 @@
 import type { BotContext, Route } from './context.ts';
 import type { BroadcastChoiceHandlers } from './handlers/broadcast-opt-out.ts';
-import { locationHandler, nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
+import { nonTextHandler, submitInfoHandler } from './handlers/fallback.ts';
 import type { LanguageHandlers } from './handlers/language.ts';
 import type { MenuHandlers } from './handlers/menu.ts';
 import type { PetitionFlow } from './handlers/petition-flow.ts';
@@ -9,6 +9,7 @@ import type { ProcedureHandlers } from './handlers/procedures.ts';
 import type { QuizHandlers } from './handlers/quiz.ts';
 import type { SafetyHandlers } from './handlers/safety.ts';
 import type { SatisfactionHandlers } from './handlers/satisfaction.ts';
+import type { UnitHandlers } from './handlers/units.ts';
 import type { Payload } from './payloads.ts';
 import type { CitizenRequest, IntentName } from './understand.ts';
 
@@ -23,6 +24,7 @@ export interface ChatHandlers {
   satisfaction: SatisfactionHandlers;
   optOut: BroadcastChoiceHandlers;
   privacy: PrivacyHandlers;
+  units: UnitHandlers;
 }
 
 /** Below this confidence a label gives way to the procedure just discussed. */
@@ -70,6 +72,7 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'status_button', match: tapped('petitions', 'status'), handle: (c) => f.petitions.status(c, undefined), conversational: true },
     { name: 'procedure_button', match: f.procedures.handlesCommand, handle: (c) => f.procedures.command(c)!, conversational: true },
     { name: 'menu_button', match: tapped('menu'), handle: f.menu.menu, conversational: true },
+    { name: 'unit_button', match: tapped('units'), handle: f.units.button, conversational: true },
     { name: 'unknown_button', match: (c) => c.payload !== undefined, handle: f.menu.unknownButton, conversational: true },
     // 3. danger now
     // A petition's text that only the intent model reads as danger stays the petition's text, led by the numbers.
@@ -89,12 +92,14 @@ export function createRoutes(f: ChatHandlers): Route[] {
     { name: 'scam', match: intent('scam'), handle: f.safety.scam, conversational: true },
     { name: 'refuse', match: (c) => intent('refuse')(c) && !weakInFollowUp(c), handle: f.safety.refuse, conversational: true },
     { name: 'broadcast_help', match: request('opt_out'), handle: f.optOut.explain, conversational: true },
+    // Where a commune, ward, old unit or district's police is (its own resolver, before the model's contact reply).
+    { name: 'unit', match: f.units.matches, handle: f.units.message, conversational: true },
     { name: 'greeting', match: intent('greeting'), handle: f.menu.greeting, conversational: true },
     { name: 'contact', match: request('contact'), handle: f.menu.contact, conversational: true },
     { name: 'menu', match: intent('menu'), handle: f.menu.menu, conversational: true },
     { name: 'procedure', match: typed, handle: f.procedures.message, conversational: true },
     // 7. other events
-    { name: 'location', match: event('location'), handle: locationHandler },
+    { name: 'location', match: event('location'), handle: f.units.location },
     { name: 'submit_info', match: event('submit_info'), handle: submitInfoHandler },
     { name: 'non_text', match: (c) => c.event.type === 'image' || c.event.type === 'attachment', handle: nonTextHandler },
   ];

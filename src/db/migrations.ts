@@ -139,4 +139,15 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_at INTEGER;
   ALTER TABLE zalo_tokens ADD COLUMN refresh_unknown_reason TEXT;
   `,
+
+  // 11: the citizen's own commune or ward (content/units/<id>.yaml), remembered once said, and when the bot asked for
+  // it (it asks once). Removed by the units feature's erasure hook.
+  `
+  CREATE TABLE user_units (
+    user_id TEXT PRIMARY KEY,
+    unit_id TEXT,
+    asked_at INTEGER,
+    set_at INTEGER
+  );
+  `,
 ];

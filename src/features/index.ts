@@ -5,6 +5,7 @@ import { createBot, type Bot } from '../bot/create-bot.ts';
 import { createFlowStore } from '../bot/flow-store.ts';
 import { createLanguageHandlers } from '../bot/handlers/language.ts';
 import { createMenuHandlers } from '../bot/handlers/menu.ts';
+import type { ProcedureHandlerDeps } from '../bot/handlers/procedures.ts';
 import { createPrivacyHandlers } from '../bot/handlers/privacy.ts';
 import { createSafetyHandlers } from '../bot/handlers/safety.ts';
 import { createSessionStore } from '../bot/session.ts';
@@ -22,6 +23,7 @@ import { createPrivacy, type Privacy } from './privacy.ts';
 import { createProceduresFeature, type ProceduresFeature } from './procedures.ts';
 import { createQuizFeature, type QuizFeature } from './quiz.ts';
 import { createSatisfactionFeature, type SatisfactionFeature } from './satisfaction.ts';
+import { createUnitsFeature, type UnitsFeature } from './units.ts';
 
 export interface ConversationDeps {
   db: Db;
@@ -53,16 +55,27 @@ export interface Conversation {
   petitions: PetitionsFeature;
   quiz: QuizFeature;
   satisfaction: SatisfactionFeature;
+  units: UnitsFeature;
   questions: QuestionLog;
   privacy: Privacy;
 }
 
-/** Builds the features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy). */
+/** Builds the features (procedures, petitions, quiz, satisfaction, language, opt-out, menu, safety, privacy, units). */
 export function createConversation(deps: ConversationDeps): Conversation {
   const sessions = createSessionStore(deps.db);
   const flows = createFlowStore(deps.db);
   const questions = createQuestionLog(deps.db);
-  const procedures = createProceduresFeature({ contentDir: deps.contentDir, sessions, questions, timeZone: deps.timeZone, hotline: deps.hotline, intentModel: deps.intentModel });
+  // Commune-level procedure answers name the citizen's own unit (the units feature, built below).
+  const late: { localUnit?: ProcedureHandlerDeps['localUnit'] } = {};
+  const procedures = createProceduresFeature({
+    contentDir: deps.contentDir,
+    sessions,
+    questions,
+    timeZone: deps.timeZone,
+    hotline: deps.hotline,
+    intentModel: deps.intentModel,
+    localUnit: (ctx, p) => late.localUnit?.(ctx, p),
+  });
   const satisfaction = createSatisfactionFeature({ db: deps.db, secret: deps.secret, timeZone: deps.timeZone });
   const petitions = createPetitionsFeature({
     db: deps.db,
@@ -82,7 +95,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
   });
   const quiz = createQuizFeature({ db: deps.db, contentDir: deps.contentDir, timeZone: deps.timeZone, i18n: deps.i18n, clock: deps.clock, piiLog: createPiiExportLog(deps.db) });
   const optOut = createOptOutFeature({ db: deps.db, words: procedures.lexicon.replies });
-  const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut];
+  const units = createUnitsFeature({
+    db: deps.db,
+    contentDir: deps.contentDir,
+    hotline: deps.hotline,
+    procedure: (id) => {
+      const p = procedures.index.get(id);
+      return p && { title: p.title, levels: p.levels, agency: p.agency };
+    },
+  });
+  late.localUnit = units.handlers.localUnit;
+  const features: FeatureParts[] = [procedures, petitions, quiz, satisfaction, optOut, units];
   const privacy = createPrivacy({
     features,
     // The core stores: the user row (language, last interaction), raw events and queued messages.
@@ -101,6 +124,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       satisfaction: satisfaction.handlers,
       optOut: optOut.handlers,
       privacy: createPrivacyHandlers({ eraseUser: privacy.eraseUser }),
+      units: units.handlers,
     },
     understander: procedures.understander,
     flows,
@@ -109,5 +133,5 @@ export function createConversation(deps: ConversationDeps): Conversation {
     satisfaction: satisfaction.service,
     questions,
   });
-  return { bot, features, procedures, petitions, quiz, satisfaction, questions, privacy };
+  return { bot, features, procedures, petitions, quiz, satisfaction, units, questions, privacy };
 }

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QuestionLog } from '../analytics/question-log.ts';
-import { createProcedureHandlers, type ProcedureHandlers } from '../bot/handlers/procedures.ts';
+import { createProcedureHandlers, type ProcedureHandlerDeps, type ProcedureHandlers } from '../bot/handlers/procedures.ts';
 import type { SessionStore } from '../bot/session.ts';
 import { createUnderstander, type Understander } from '../bot/understand.ts';
 import type { IntentModel } from '../classifier/intent-model.ts';
@@ -67,10 +67,11 @@ export function createProceduresFeature(deps: {
   timeZone: string;
   hotline: string | undefined;
   intentModel: IntentModel;
+  localUnit?: ProcedureHandlerDeps['localUnit'];
 }): ProceduresFeature {
   const { lexicon, index, planner } = loadContent(deps.contentDir);
   const understander = createUnderstander(lexicon, index, deps.intentModel);
-  const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline, planner });
+  const handlers = createProcedureHandlers({ index, sessions: deps.sessions, questions: deps.questions, timeZone: deps.timeZone, hotline: deps.hotline, planner, localUnit: deps.localUnit });
   // The follow-up state ("the procedure just discussed") is per user; it goes with the rest on erasure.
   return { name: 'procedures', index, understander, lexicon, handlers, erase: (userId) => deps.sessions.clear(userId) };
 }

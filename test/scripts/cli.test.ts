@@ -37,6 +37,18 @@ describe('npm run ask', () => {
     expect(String(lines[2]!.reply)).toMatch(/^114/);
   });
 
+  it('adds the unit (id and name) only when the answer names one', async () => {
+    const { code, stdout } = await runCli(['scripts/ask.ts', '--json', 'cong an phuong 5 soc trang o dau', 'Phường 1', 'lam cccd can j']);
+    expect(code).toBe(0);
+    const [named, choice, procedure] = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(Object.keys(named!).sort()).toEqual(['date', 'intent', 'procedures', 'question', 'reply', 'unit']);
+    expect(named).toMatchObject({ intent: 'place', procedures: [], unit: { id: 'phuong-soc-trang', name: 'Phường Sóc Trăng' } });
+    expect(String(named!.reply)).toContain('Công an phường Sóc Trăng (gồm phường 5, 6, 7, 8 cũ của TP Sóc Trăng)');
+    // A choice between several units names none of them; nor does a procedure answer.
+    expect(Object.keys(choice!).sort()).toEqual(['date', 'intent', 'procedures', 'question', 'reply']);
+    expect(Object.keys(procedure!).sort()).toEqual(['date', 'intent', 'procedures', 'question', 'reply']);
+  });
+
   it('reads one question per line from stdin when none are given', async () => {
     const { code, stdout } = await runCli(['scripts/ask.ts', '--json'], 'xin chào\n\nlàm hộ chiếu ở đâu\n');
     expect(code).toBe(0);

@@ -4,9 +4,6 @@ import type { Handler } from '../context.ts';
 /** Images, stickers, files…: the bot reads text only. */
 export const nonTextHandler: Handler = (ctx) => [text(ctx.t('fallback.nonText'))];
 
-/** A shared location: point to 113 in case it is an emergency. */
-export const locationHandler: Handler = (ctx) => [text(ctx.t('fallback.location'))];
-
 /** A user_submit_info outside any flow that asked for it. */
 export const submitInfoHandler: Handler = (ctx) => [text(ctx.t('fallback.submitInfo'))];
 

@@ -25,6 +25,8 @@ export interface ProcedureHandlerDeps {
   hotline: string | undefined;
   /** Chooses what a first reply leads with, from the message's words. */
   planner: AnswerPlanner;
+  /** For a procedure filed at the commune police: the citizen's own unit, or once the question which it is (units). */
+  localUnit?: (ctx: BotContext, procedure: Procedure) => OutgoingMessage | undefined;
 }
 
 /** Intent names an outcome can carry (for the `ask` tool). */
@@ -103,6 +105,8 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const replies: OutgoingMessage[] = [formatAnswer(ctx.t, p, today(ctx), ctx.language, { plan, mergedFrom })];
     // The first reply names the first legal basis; the whole list has no button, so it follows.
     if (plan.lead.kind === 'legal' && p.legal_basis.length > 1) replies.push(formatLegal(ctx.t, p, ctx.language));
+    const local = deps.localUnit?.(ctx, p);
+    if (local) replies.push(local);
     return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, score), rateable: again };
   }
 
@@ -114,7 +118,9 @@ export function createProcedureHandlers(deps: ProcedureHandlerDeps) {
     const l = ctx.language;
     if (aspect === 'where') {
       const plan = deps.planner.plan(p, today(ctx), question(ctx, aspect) ?? { aspect, words: [] });
-      return { replies: [formatAnswer(ctx.t, p, today(ctx), l, { plan, mergedFrom })], intent: 'procedure', procedures: refs(p, mergedFrom, 0), rateable: true };
+      const local = deps.localUnit?.(ctx, p);
+      const replies = [formatAnswer(ctx.t, p, today(ctx), l, { plan, mergedFrom }), ...(local ? [local] : [])];
+      return { replies, intent: 'procedure', procedures: refs(p, mergedFrom, 0), rateable: true };
     }
     const reply =
       aspect === 'documents'
