@@ -23,7 +23,7 @@ const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => lineSchem
 const tally: Record<string, [number, number]> = { unit: [0, 0], ask: [0, 0], list: [0, 0] };
 for (const l of lines) {
   const a = resolvePlace(index, l.text).answer;
-  let ok = false;
+  let ok: boolean;
   let got: string = a.kind;
   if (l.expect === 'unit') {
     if (a.kind === 'unit') got = `unit ${nameOf.get(a.unitId)}`;
