@@ -7,6 +7,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Four workers on two cores: most files wait on servers, child processes and timers rather than compute.
     maxWorkers: 4,
+    // Files share their worker's process (no fresh module graph per file): content, the lexicon and the intent
+    // model load once per worker, not once per file. Every test starts its own bot on its own SQLite file, and nock
+    // is cleaned after each test (test/helpers/nock.ts), so nothing a test depends on is shared.
+    isolate: false,
   },
 });

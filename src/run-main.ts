@@ -15,7 +15,13 @@ const SHUTDOWN_LIMIT_MS = 10_000;
  */
 export async function runMain(start: () => Promise<Stoppable>): Promise<void> {
   loadDotEnv();
-  let bot: Stoppable;
+  // The handlers go in before the start: the bot says it listens before start() returns, and a SIGTERM in between
+  // would otherwise end the process by the default action, without closing anything (seen under load in tests).
+  let bot: Stoppable | undefined;
+  let pending: string | undefined;
+  const onSignal = (signal: string) => (bot ? stop(bot, signal) : (pending = signal));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
   try {
     bot = await start();
   } catch (err) {
@@ -25,21 +31,22 @@ export async function runMain(start: () => Promise<Stoppable>): Promise<void> {
     }
     throw err;
   }
-  const stop = (signal: string) => {
-    bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
-    const force = setTimeout(() => {
-      bot.logger.error('Shutdown took longer than 10 s; exiting');
+  if (pending) stop(bot, pending);
+}
+
+/** Stops cleanly within 10 s: no new requests, in-flight work finished, then exit 0 (1 on error or timeout). */
+function stop(bot: Stoppable, signal: string): void {
+  bot.logger.info({ signal }, 'Stopping: no new requests, finishing in-flight work');
+  const force = setTimeout(() => {
+    bot.logger.error('Shutdown took longer than 10 s; exiting');
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS);
+  force.unref();
+  bot.close().then(
+    () => process.exit(0),
+    (err: Error) => {
+      bot.logger.error({ err: err.message }, 'Error while stopping');
       process.exit(1);
-    }, SHUTDOWN_LIMIT_MS);
-    force.unref();
-    bot.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        bot.logger.error({ err: err.message }, 'Error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+    },
+  );
 }

@@ -12,6 +12,8 @@ import { allAuditRows, repos } from '../helpers/repos.ts';
 
 const run = promisify(execFile);
 const TSX = join('node_modules', '.bin', 'tsx');
+// node with the tsx loader: one process per run (the tsx command starts a second one).
+const TSX_ARGS = ['--import', 'tsx'];
 let dir: string;
 let dbPath: string;
 
@@ -23,7 +25,7 @@ afterAll(() => removeTempDir(dir));
 
 async function staff(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' };
-  const child = run(TSX, ['scripts/staff.ts', ...args], { env, timeout: 60_000 });
+  const child = run(process.execPath, [...TSX_ARGS, 'scripts/staff.ts', ...args], { env, timeout: 60_000 });
   child.child.stdin!.end(input ?? '');
   try {
     const { stdout, stderr } = await child;

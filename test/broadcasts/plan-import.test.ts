@@ -10,7 +10,8 @@ import { makeTempDir, removeTempDir } from '../helpers/bot.ts';
 import { repos } from '../helpers/repos.ts';
 
 const run = promisify(execFile);
-const TSX = join('node_modules', '.bin', 'tsx');
+// node with the tsx loader: one process per run (the tsx command starts a second one).
+const TSX_ARGS = ['--import', 'tsx'];
 const PLAN = 'content/plans/2025.yaml';
 const TZ = 'Asia/Ho_Chi_Minh';
 
@@ -22,7 +23,7 @@ afterEach(() => {
 
 async function cli(args: string[], dbPath: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [...TSX_ARGS, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

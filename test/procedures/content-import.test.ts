@@ -12,7 +12,8 @@ import { LISTING_FIELDS } from '../../src/procedures/listing.ts';
 import { procedureSchema } from '../../src/procedures/schema.ts';
 
 const run = promisify(execFile);
-const TSX = join('node_modules', '.bin', 'tsx');
+// node with the tsx loader: one process per run (the tsx command starts a second one).
+const TSX_ARGS = ['--import', 'tsx'];
 const V1 = 'test/fixtures/listing/listing-v1.jsonl';
 const V2 = 'test/fixtures/listing/listing-v2.jsonl';
 
@@ -24,7 +25,7 @@ interface Result {
 
 async function tsx(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(TSX, args, { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [...TSX_ARGS, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

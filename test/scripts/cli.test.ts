@@ -6,10 +6,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const TSX = join('node_modules', '.bin', 'tsx');
+// node with the tsx loader: one process per run (the tsx command starts a second one).
+const TSX_ARGS = ['--import', 'tsx'];
 
 async function runCli(args: string[], input?: string): Promise<{ code: number; stdout: string }> {
-  const child = run(TSX, args, { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+  const child = run(process.execPath, [...TSX_ARGS, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
   if (input !== undefined) {
     child.child.stdin!.end(input);
   }
