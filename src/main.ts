@@ -175,6 +175,7 @@ async function assemble(config: Config, db: Db, logger: Logger, options: StartOp
     tokens,
     inbox,
     outbox,
+    unitCounts: () => conversation.units.counts(),
     passwordCost: options.passwordCost,
   });
   const healthCheck = createHealthCheck({ db, mode: config.mode, tokens, inbox, outbox, clock, sendLog, writes });

@@ -127,6 +127,20 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/reports/broadcasts', roles: ALL },
   { method: 'GET', path: '/reports/satisfaction', roles: ALL },
 
+  // Commune police units: anyone reads; admins and editors fill a unit's address, phone, hours and map link.
+  { method: 'GET', path: '/units', roles: ALL },
+  {
+    method: 'PATCH',
+    path: '/units/:id',
+    roles: POSTS_WRITE,
+    audit: {
+      action: 'unit.update',
+      target: (p) => p.id,
+      // A police station's address and phone are public facts, not a citizen's data: the values are kept.
+      detail: (_p, req) => Object.fromEntries(['address', 'phone', 'hours', 'map_url'].flatMap((k) => (field(req.body, k) === undefined ? [] : [[k, field(req.body, k)]]))),
+    },
+  },
+
   // Administration. Account changes are audited by the staff service itself (the CLIs make them too).
   { method: 'GET', path: '/audit', roles: ADMIN },
   { method: 'GET', path: '/staff', roles: ADMIN },

@@ -6,6 +6,8 @@ export interface StaffActor {
   /** `token`: the ADMIN_TOKEN bearer (scripts); `staff`: a console session. */
   kind: 'token' | 'staff';
   name: string;
+  /** Console sessions: the account's display name, when it has one (what a unit's source names). */
+  displayName?: string | undefined;
   role: StaffRole;
   /** Console sessions only: the account, and the CSRF token every state-changing request must echo. */
   session?: { accountId: number; csrfToken: string; expiresAt: number };

@@ -16,6 +16,7 @@ import { createAccountRouter } from './account-routes.ts';
 import { createAuditLog, type AuditLog } from './audit-log.ts';
 import { createConsolePageRouter } from './console-page.ts';
 import { createConsoleRouter } from './console-routes.ts';
+import type { DashboardDeps } from './dashboard.ts';
 import { createPasswordHasher, type ScryptCost } from './passwords.ts';
 import { createPlanRouter } from './plan-routes.ts';
 import { createLoginRouter, createSessionRouter } from './session-routes.ts';
@@ -39,6 +40,8 @@ export interface StaffConsoleDeps {
   tokens: Pick<TokenManager, 'status'>;
   inbox: Pick<InboxRepository, 'lastReceivedAt' | 'countPending'>;
   outbox: Pick<OutboxRepository, 'counts'>;
+  /** The units feature's counts (for the dashboard). */
+  unitCounts: DashboardDeps['units'];
   /** scrypt cost of new hashes: production's unless a test lowers it (StartOptions.passwordCost). */
   passwordCost?: ScryptCost | undefined;
 }
@@ -77,7 +80,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): StaffConsole {
   apiRouter.use(createSessionRouter(sessionDeps));
   apiRouter.use(
     createConsoleRouter({
-      dashboard: { stats, posts: deps.posts, questions: deps.questions, tokens: deps.tokens, inbox: deps.inbox, outbox: deps.outbox, overdueDays: deps.settings.petitionOverdueDays },
+      dashboard: { stats, posts: deps.posts, questions: deps.questions, tokens: deps.tokens, inbox: deps.inbox, outbox: deps.outbox, units: deps.unitCounts, overdueDays: deps.settings.petitionOverdueDays },
       report: { stats, posts: deps.posts, deliveries: deps.deliveries, procedureTitle: (id) => deps.index.get(id)?.title ?? id },
       questions: deps.questions,
       index: deps.index,

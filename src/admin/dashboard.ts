@@ -17,6 +17,8 @@ export interface DashboardDeps {
   outbox: Pick<OutboxRepository, 'counts'>;
   timeZone: string;
   overdueDays: number;
+  /** Units, and how many still lack a police address or phone (staff complete them). */
+  units: () => { total: number; withoutAddress: number; withoutPhone: number };
 }
 
 const DAY = 86_400_000;
@@ -58,6 +60,7 @@ export function buildDashboard(deps: DashboardDeps, now: Date) {
       total: unanswered.total,
       top: deps.questions.topUnanswered(5).map((q) => ({ text: q.normalized, count: q.count, lastSeenAt: iso(q.last_seen_at) })),
     },
+    units: deps.units(),
     nextPosts: deps.posts
       .list({ status: 'scheduled', from: at })
       .slice(0, 5)

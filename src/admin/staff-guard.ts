@@ -45,6 +45,7 @@ export function createStaffGuard(deps: StaffGuardDeps): RequestHandler {
       actor = {
         kind: 'staff',
         name: session.account.username,
+        displayName: session.account.display_name ?? undefined,
         role: session.account.role,
         session: { accountId: session.account.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
         mayPreviewTo: (id) => deps.staff.ownZaloIds(session.account.id).includes(id),

@@ -99,6 +99,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
     db: deps.db,
     contentDir: deps.contentDir,
     hotline: deps.hotline,
+    timeZone: deps.timeZone,
+    clock: deps.clock,
     procedure: (id) => {
       const p = procedures.index.get(id);
       return p && { title: p.title, levels: p.levels, agency: p.agency };
