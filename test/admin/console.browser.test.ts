@@ -94,9 +94,10 @@ describe.skipIf(!HAS_CHROMIUM)('staff console in Chromium', () => {
     await logIn(page, 'quan.tri');
     await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
     await page.getByText('Tình trạng hệ thống').waitFor();
+    expect(await page.getByTestId('units-missing').textContent()).toMatch(/^\d+ \/ 103 đơn vị chưa có địa chỉ, \d+ chưa có số điện thoại/);
     expect(await page.getByTestId('current-user').textContent()).toBe('Lê Quản Trị · Quản trị');
     const nav = await page.locator('nav.sidebar a').allTextContents();
-    expect(nav).toEqual(['Tổng quan', 'Phản ánh, kiến nghị', 'Bài đăng', 'Nội dung', 'Báo cáo', 'Nhật ký', 'Tài khoản']);
+    expect(nav).toEqual(['Tổng quan', 'Phản ánh, kiến nghị', 'Bài đăng', 'Nội dung', 'Đơn vị', 'Báo cáo', 'Nhật ký', 'Tài khoản']);
     // The session cookie is out of reach of scripts.
     expect(await page.evaluate(() => document.cookie)).toBe('');
     await shot(page, 'dashboard');
@@ -162,7 +163,7 @@ describe.skipIf(!HAS_CHROMIUM)('staff console in Chromium', () => {
   it('creates a post, sees it on the calendar, and cancels it', async () => {
     const { context, page, errors } = await open();
     await logIn(page, 'bt.pv01');
-    expect(await page.locator('nav.sidebar a').allTextContents()).toEqual(['Tổng quan', 'Bài đăng', 'Nội dung', 'Báo cáo']);
+    expect(await page.locator('nav.sidebar a').allTextContents()).toEqual(['Tổng quan', 'Bài đăng', 'Nội dung', 'Đơn vị', 'Báo cáo']);
     await page.getByRole('link', { name: 'Bài đăng' }).click();
     await page.getByTestId('new-post').click();
     await page.getByTestId('post-form').waitFor();
@@ -228,6 +229,15 @@ describe.skipIf(!HAS_CHROMIUM)('staff console in Chromium', () => {
     await page.locator('select[name=part]').selectOption('H1');
     await page.getByRole('button', { name: 'Xem báo cáo' }).click();
     await expect.poll(() => page.getByTestId('report-period').textContent()).toMatch(/^\d{4}-H1: 01\/01\/\d{4} – 30\/06\/\d{4}$/);
+
+    // Units: a refused edit shows the server's sentence under the box (nothing is written: this bot reads content/).
+    await page.goto(`${tb.bot.url}/admin#/units`);
+    await page.locator('button[data-unit="phuong-soc-trang"]').click();
+    await page.getByLabel('Số điện thoại').fill('12345');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => page.locator('[data-field-error=phone]').textContent()).toMatch(/^Số điện thoại phải là số điện thoại Việt Nam/);
+    expect(await page.getByTestId('unit-error').textContent()).toMatch(/^Không lưu được: /);
+    await shot(page, 'units');
 
     await page.goto(`${tb.bot.url}/admin#/audit`);
     await page.getByTestId('audit-table').waitFor();

@@ -12,6 +12,7 @@ import { renderContent } from './pages/content.js';
 import { renderReports } from './pages/reports.js';
 import { renderAudit } from './pages/audit.js';
 import { renderAccounts } from './pages/accounts.js';
+import { renderUnits } from './pages/units.js';
 import { openPasswordDialog } from './pages/password.js';
 import { openZaloIdsDialog } from './pages/my-zalo-ids.js';
 
@@ -24,6 +25,7 @@ const NAV = [
   { key: 'petitions', href: '#/petitions', text: 'Phản ánh, kiến nghị', roles: PETITIONS },
   { key: 'posts', href: '#/posts', text: 'Bài đăng', roles: ALL },
   { key: 'content', href: '#/content', text: 'Nội dung', roles: ALL },
+  { key: 'units', href: '#/units', text: 'Đơn vị', roles: ALL },
   { key: 'reports', href: '#/reports', text: 'Báo cáo', roles: ALL },
   { key: 'audit', href: '#/audit', text: 'Nhật ký', roles: ['admin'] },
   { key: 'accounts', href: '#/accounts', text: 'Tài khoản', roles: ['admin'] },
@@ -35,6 +37,7 @@ const ROUTES = [
   { re: /^\/posts$/, nav: 'posts', render: renderPosts },
   { re: /^\/posts\/(new|\d+)$/, nav: 'posts', render: renderPostEditor },
   { re: /^\/content$/, nav: 'content', render: renderContent },
+  { re: /^\/units$/, nav: 'units', render: renderUnits },
   { re: /^\/reports$/, nav: 'reports', render: renderReports },
   { re: /^\/audit$/, nav: 'audit', render: renderAudit },
   { re: /^\/accounts$/, nav: 'accounts', render: renderAccounts },

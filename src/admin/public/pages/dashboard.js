@@ -62,6 +62,12 @@ export async function renderDashboard(ctx, view) {
       : h('p', { class: 'muted' }, 'Không có bài nào đã lên lịch.'),
   );
 
+  // Commune and ward police still missing what citizens ask for most: staff fill them on the units page.
+  const units = card(
+    'Đơn vị công an xã, phường',
+    h('p', { 'data-testid': 'units-missing' }, `${number(d.units.withoutAddress)} / ${number(d.units.total)} đơn vị chưa có địa chỉ, ${number(d.units.withoutPhone)} chưa có số điện thoại. `, h('a', { href: '#/units' }, 'Bổ sung')),
+  );
+
   const health = d.health;
   const tokenText = health.token.needsReauth
     ? h('span', { class: 'pill bad' }, 'Cần cấp quyền lại cho ứng dụng Zalo')
@@ -87,6 +93,6 @@ export async function renderDashboard(ctx, view) {
   replace(
     view,
     h('div', { class: 'page-head' }, h('h1', null, 'Tổng quan'), h('span', { class: 'muted' }, `Cập nhật ${dateTime(d.generatedAt, tz)}`)),
-    h('div', { class: 'grid' }, messages, petitions, unanswered, nextPosts, healthCard),
+    h('div', { class: 'grid' }, messages, petitions, unanswered, nextPosts, units, healthCard),
   );
 }
