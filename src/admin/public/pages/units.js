@@ -33,6 +33,8 @@ async function show(ctx, view, selected) {
     chosen ? card(`Cập nhật ${chosen.name}`, editForm(ctx, chosen, reload)) : null,
     card(null, table(['Đơn vị', 'Địa chỉ', 'Điện thoại', 'Xác minh ngày', 'Còn thiếu', ''], rows)),
   );
+  // The form sits above the list: bring it into view when a unit far down was chosen.
+  if (chosen) window.scrollTo(0, 0);
 }
 
 function editForm(ctx, unit, reload) {
