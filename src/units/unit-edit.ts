@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { staffMessage } from '../admin/staff-messages.ts';
@@ -47,8 +47,13 @@ export function writeUnitEdit(file: string, change: UnitEdit, meta: { today: str
   }
   doc.setIn(['police', 'verified_at'], meta.today);
   doc.setIn(['police', 'source'], staffMessage('unitSource', { name: meta.staffName }));
+  // An officer saving the form (which shows the whole block) vouches for it: the bot stops saying "chưa xác nhận".
+  doc.setIn(['police', 'confirmed'], true);
   const unit = unitSchema.parse(doc.toJS());
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  // Written beside and renamed over the file: a crash mid-write leaves the old file, never half a YAML.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, doc.toString({ lineWidth: 0 }));
+  renameSync(temp, file);
   return unit;
 }
 

@@ -74,6 +74,8 @@ describe('staff complete the units', () => {
     const r = last(await citizen(tb, '7301').say('cong an phuong 5 soc trang o dau'));
     expect(r.text).toContain('12 Trần Hưng Đạo, phường Sóc Trăng');
     expect(r.text).toContain('0299 3822 113');
+    // Entered by an officer: no longer marked unconfirmed.
+    expect(r.text).not.toMatch(/12 Trần Hưng Đạo, phường Sóc Trăng[^\n]*chưa được xác nhận/);
   });
 
   it('refuses a bad phone, a non-https link, an unknown field, an empty change and an unknown unit; a viewer may not write', async () => {
